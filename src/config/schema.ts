@@ -1,0 +1,255 @@
+// The YAML configuration file, validated with zod. Strict: an unknown key is an error, because a
+// misspelt option that is silently ignored is worse than a refusal to start.
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import type { ConfigProblem } from './problems.js';
+import { formatPath } from './problems.js';
+import { regexError } from './regex.js';
+
+const DURATION_HINT = 'use e.g. "500ms", "10s", "2m", "1h" or a number of milliseconds';
+
+/** Milliseconds, from a number or text like "10s". */
+const duration = z
+  .union([z.number(), z.string()], { error: `expected a duration: ${DURATION_HINT}` })
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === null || ms <= 0) {
+      ctx.issues.push({
+        code: 'custom',
+        input: v,
+        message: `${typeof v === 'string' ? `"${v}"` : v} is not a positive duration: ${DURATION_HINT}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** A YAML list of strings, or one comma-separated string (split like MM2 lists). */
+function stringList(what: string) {
+  return z
+    .union([z.string(), z.array(z.string({ error: `each entry must be a string (${what})` }))], {
+      error: `expected a list of ${what} or one comma-separated string`,
+    })
+    .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter((s) => s !== ''));
+}
+
+const regexList = stringList('regular expressions').superRefine((list, ctx) => {
+  list.forEach((p, i) => {
+    const err = regexError(p);
+    if (err) ctx.addIssue({ code: 'custom', path: [i], message: `invalid regular expression "${p}": ${err}` });
+  });
+});
+
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/;
+
+const bootstrapServers = stringList('host:port strings').superRefine((list, ctx) => {
+  if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one broker as host:port' });
+  list.forEach((s, i) => {
+    const m = HOST_PORT.exec(s);
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', path: [i], message: `"${s}" is not host:port (port 1-65535)` });
+    }
+  });
+});
+
+const tls = z.union(
+  [
+    z.boolean(),
+    z.strictObject({
+      caFile: z.string().min(1).optional(),
+      certFile: z.string().min(1).optional(),
+      keyFile: z.string().min(1).optional(),
+      rejectUnauthorized: z.boolean().optional(),
+      servername: z.string().min(1).optional(),
+    }),
+  ],
+  { error: 'expected true, false or an object with caFile, certFile, keyFile, rejectUnauthorized, servername' },
+);
+
+const sasl = z
+  .strictObject({
+    mechanism: z.preprocess(
+      (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+      z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'expected plain, scram-sha-256 or scram-sha-512' }),
+    ),
+    username: z.string().min(1),
+    passwordEnv: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.passwordEnv === undefined) === (s.passwordFile === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'set exactly one of passwordEnv (the name of an environment variable) or passwordFile (a file holding the password)',
+      });
+    }
+  });
+
+export const ALIAS = /^[A-Za-z0-9._-]+$/;
+
+const cluster = z.strictObject({
+  alias: z
+    .string()
+    .regex(ALIAS, { error: 'an alias may hold letters, digits, ".", "_" and "-" (it prefixes remote topic names)' }),
+  /** Optional only when mm2Properties provides it. */
+  bootstrapServers: bootstrapServers.optional(),
+  clientId: z.string().min(1).optional(),
+  connectionTimeout: duration.optional(),
+  requestTimeout: duration.optional(),
+  tls: tls.optional(),
+  sasl: sasl.optional(),
+});
+
+const flow = z.strictObject({
+  source: z.string().min(1),
+  target: z.string().min(1),
+  topics: regexList.optional(),
+  topicsExclude: regexList.optional(),
+  heartbeats: z.union([z.literal('auto'), z.boolean()], { error: 'expected "auto", true or false' }).optional(),
+  offsetSyncsTopicLocation: z.enum(['source', 'target'], { error: 'expected "source" or "target"' }).optional(),
+  groups: stringList('consumer group ids').optional(),
+  maxLagRecords: z.number().int().nonnegative().optional(),
+  maxHeartbeatAge: duration.optional(),
+});
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+export const configSchema = z.strictObject({
+  mm2Properties: z.string().min(1).optional(),
+  clusters: z.array(cluster).optional(),
+  flows: z.array(flow).optional(),
+  replicationPolicy: z
+    .strictObject({
+      class: z.enum(['default', 'identity'], { error: 'expected "default" or "identity"' }),
+      separator: z.string().optional(),
+    })
+    .optional(),
+  poll: z.strictObject({ interval: duration.optional(), timeout: duration.optional() }).optional(),
+  http: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(0, { error: 'must be 0-65535 (0 = any free port)' }).max(65535, { error: 'must be 0-65535 (0 = any free port)' }).optional(),
+    })
+    .optional(),
+  granularity: z.enum(['partition', 'topic'], { error: 'expected "partition" or "topic"' }).optional(),
+  maxSeries: z.number().int().positive().optional(),
+  logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
+});
+
+export type YamlConfig = z.output<typeof configSchema>;
+export type YamlCluster = NonNullable<YamlConfig['clusters']>[number];
+export type YamlFlow = NonNullable<YamlConfig['flows']>[number];
+
+function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  return `a ${typeof v}`;
+}
+
+const KEY_HINTS: Record<string, string> = {
+  password: 'passwords are not accepted in the file: use passwordEnv (name of an environment variable) or passwordFile',
+};
+
+/** Turns zod issues into problems whose messages never echo a value of unknown sensitivity. */
+export function schemaProblems(error: z.ZodError, file: string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    const path = formatPath(issue.path);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const k of issue.keys) {
+          const full = path ? `${path}.${k}` : k;
+          out.push({ file, path: full, message: KEY_HINTS[k] ?? `unknown key${suggest(k, issue.path)}` });
+        }
+        break;
+      case 'invalid_type':
+        out.push({
+          file,
+          path: path || undefined,
+          message:
+            issue.input === undefined
+              ? 'required but missing'
+              : `expected ${article(String(issue.expected))}, got ${describeType(issue.input)}`,
+        });
+        break;
+      case 'invalid_union':
+        out.push({
+          file,
+          path: path || undefined,
+          message: issue.input === undefined ? 'required but missing' : `${issue.message}, got ${describeType(issue.input)}`,
+        });
+        break;
+      default:
+        out.push({ file, path: path || undefined, message: issue.message });
+    }
+  }
+  return out;
+}
+
+function article(type: string): string {
+  if (type === 'array') return 'a list';
+  if (type === 'object') return 'a mapping';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+type AnyDef = {
+  type: string;
+  shape?: Record<string, { _zod: { def: AnyDef } }>;
+  element?: { _zod: { def: AnyDef } };
+  innerType?: { _zod: { def: AnyDef } };
+  in?: { _zod: { def: AnyDef } };
+  options?: { _zod: { def: AnyDef } }[];
+};
+
+/** The keys the schema accepts for the mapping at `path` (array indexes skipped). */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  let defs: AnyDef[] = [(configSchema as unknown as { _zod: { def: AnyDef } })._zod.def];
+  const unwrap = (d: AnyDef): AnyDef[] => {
+    if (d.innerType) return unwrap(d.innerType._zod.def);
+    if (d.type === 'pipe' && d.in) return unwrap(d.in._zod.def);
+    if (d.options) return d.options.flatMap((o) => unwrap(o._zod.def));
+    return [d];
+  };
+  for (const part of path) {
+    defs = defs.flatMap(unwrap);
+    if (typeof part === 'number') defs = defs.flatMap((d) => (d.element ? [d.element._zod.def] : []));
+    else defs = defs.flatMap((d) => (d.shape?.[String(part)] ? [d.shape[String(part)]!._zod.def] : []));
+  }
+  return defs.flatMap(unwrap).flatMap((d) => Object.keys(d.shape ?? {}));
+}
+
+/** ` (did you mean "x"?)` for a near miss among the keys valid at that level. */
+function suggest(key: string, path: readonly PropertyKey[]): string {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const k of keysAt(path)) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDist) {
+      bestDist = d;
+      best = k;
+    }
+  }
+  const known = keysAt(path);
+  const lower = key.toLowerCase();
+  const prefixed = lower.length >= 3 ? known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase())) : undefined;
+  if (bestDist > Math.max(2, Math.floor(key.length / 3))) best = prefixed;
+  if (best !== undefined) return ` (did you mean "${best}"?)`;
+  return known.length > 0 ? ` (expected one of: ${known.join(', ')})` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

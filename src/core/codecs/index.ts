@@ -1,0 +1,17 @@
+// MM2's binary record formats (DESIGN.md section 3).
+export type { DecodeError, DecodeErrorKind, DecodeResult, RecordPart } from './result.js';
+export {
+  HEARTBEAT_VERSION,
+  decodeHeartbeat,
+  encodeHeartbeat,
+  encodeHeartbeatKey,
+  encodeHeartbeatValue,
+} from './heartbeat.js';
+export {
+  CHECKPOINT_VERSION,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  encodeCheckpointKey,
+  encodeCheckpointValue,
+} from './checkpoint.js';
+export { decodeOffsetSync, encodeOffsetSync, encodeOffsetSyncKey, encodeOffsetSyncValue } from './offsetSync.js';

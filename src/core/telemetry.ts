@@ -1,0 +1,13 @@
+// Counters the I/O layers bump as things happen. The metrics layer implements this with
+// prom-client counters; tests and the CLI can pass a no-op or a recording implementation.
+export interface Telemetry {
+  kafkaRequest(cluster: string, api: string): void;
+  pollError(cluster: string, kind: string): void;
+  decodeError(cluster: string, topic: string, kind: string): void;
+}
+
+export const noopTelemetry: Telemetry = {
+  kafkaRequest: () => {},
+  pollError: () => {},
+  decodeError: () => {},
+};

@@ -1,0 +1,265 @@
+// Shared vocabulary of mirrorwatch (see ../shared/DESIGN.md section 1 and 4).
+// Everything here is plain data: the poller produces it, renderers (metrics, HTTP, CLI) read it.
+
+export type ClusterAlias = string;
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** Log-start offset and high watermark of one partition, as read from a cluster. */
+export interface PartitionOffsets extends TopicPartition {
+  start: number;
+  end: number;
+}
+
+// ---------------------------------------------------------------- configuration
+
+export type ReplicationPolicyKind = 'default' | 'identity';
+
+export interface ReplicationPolicyConfig {
+  kind: ReplicationPolicyKind;
+  /** `replication.policy.separator`, default "." */
+  separator: string;
+  /**
+   * `replication.policy.internal.topic.separator.enabled` (default true): when false, MM2's
+   * checkpoints and offset-syncs topics keep "." whatever the separator.
+   */
+  internalTopicSeparatorEnabled?: boolean;
+}
+
+export interface SaslConfig {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  /** Resolved secret. Never logged, never rendered: see redactCluster(). */
+  password: string;
+}
+
+export interface TlsConfig {
+  /** PEM contents, already read from files. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+  servername?: string;
+}
+
+export interface ClusterConfig {
+  alias: ClusterAlias;
+  bootstrapServers: string[];
+  clientId: string;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  tls?: TlsConfig;
+  sasl?: SaslConfig;
+}
+
+export interface FlowConfig {
+  source: ClusterAlias;
+  target: ClusterAlias;
+  /** Whole-name regexes (MM2 semantics), from `topics` / `A->B.topics`. */
+  topics: string[];
+  /** Whole-name regexes, from `topics.exclude`. */
+  topicsExclude: string[];
+  /** Whether heartbeats can prove this flow end to end (reverse herder emits them). */
+  heartbeatsExpected: boolean;
+  /** Where MM2 keeps the offset-sync topic of this flow. */
+  offsetSyncsTopicLocation: 'source' | 'target';
+  /** Consumer groups whose checkpoints matter for failover (issue: failover readiness). */
+  groups: string[];
+  /** Lag bound (records) under which the flow counts as failover-ready. */
+  maxLagRecords: number;
+  /** Heartbeat age (seconds) above which the flow is not failover-ready. */
+  maxHeartbeatAgeSeconds: number;
+  /**
+   * Checkpoint age (seconds) above which a group's checkpoints count as stale for failover.
+   * Default: max(120, 3 x maxHeartbeatAgeSeconds) (see src/core/failover.ts).
+   */
+  maxCheckpointAgeSeconds?: number;
+  /** Connect offsets topic of this flow's herder on the target (`offset.storage.topic`); default `mm2-offsets.<source>.internal`. */
+  connectOffsetsTopic?: string;
+}
+
+export interface ConfigWarning {
+  file: string;
+  line?: number;
+  key?: string;
+  message: string;
+}
+
+export interface MirrorwatchConfig {
+  /** The file the configuration was read from (YAML or mm2.properties). */
+  file: string;
+  clusters: ClusterConfig[];
+  flows: FlowConfig[];
+  replicationPolicy: ReplicationPolicyConfig;
+  poll: {
+    intervalMs: number;
+    /** Upper bound of one poll of one cluster; a poll never overlaps the next. */
+    timeoutMs: number;
+  };
+  http: {
+    host: string;
+    port: number;
+  };
+  granularity: 'partition' | 'topic';
+  /** Log a warning when the number of exported series passes this bound. */
+  maxSeries: number;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** Problems that do not stop start-up (e.g. a value Java reads differently than intended). */
+  warnings: ConfigWarning[];
+}
+
+// ---------------------------------------------------------------- MM2 records
+
+export interface Heartbeat {
+  sourceClusterAlias: string;
+  targetClusterAlias: string;
+  /** Epoch milliseconds. */
+  timestamp: number;
+}
+
+export interface Checkpoint {
+  group: string;
+  /** Remote topic name on the target. */
+  topic: string;
+  partition: number;
+  upstreamOffset: number;
+  downstreamOffset: number;
+  metadata: string;
+}
+
+export interface OffsetSync {
+  /** Source topic name. */
+  topic: string;
+  partition: number;
+  upstreamOffset: number;
+  downstreamOffset: number;
+}
+
+// ---------------------------------------------------------------- snapshot
+
+/** Which evidence `replicated` was computed from (DESIGN.md section 4). */
+export type ReplicatedBasis =
+  | 'offset-sync' // latest offset sync extrapolated with the target's end offset
+  | 'empty-target' // no sync yet and nothing on the target: nothing copied
+  | 'connect-offsets' // MM2's Connect offsets topic (exact but up to a flush interval old)
+  | 'target-size' // no usable sync: estimate from the number of records on the target
+  | 'unknown'; // target partition missing or data unavailable
+
+export interface PartitionStatus {
+  /** Source topic name. */
+  topic: string;
+  remoteTopic: string;
+  partition: number;
+  sourceStart: number;
+  sourceEnd: number;
+  /** null when the remote partition does not exist or its cluster was never read. */
+  targetEnd: number | null;
+  /** First upstream offset not yet on the target; null when unknown. */
+  replicated: number | null;
+  basis: ReplicatedBasis;
+  lastSync: { upstreamOffset: number; downstreamOffset: number } | null;
+  lagRecords: number | null;
+  lagSeconds: number | null;
+  recordsLost: number;
+  /** Replicated position according to MM2's Connect offsets, when read. */
+  connectOffset: number | null;
+  /**
+   * How connectOffset compares with the estimate from the other evidence: 'consistent' (at or
+   * behind it, as expected of a value flushed up to a minute ago), 'ahead' (it showed more copied:
+   * it was used, basis 'connect-offsets'), 'ignored' (beyond the source end or with an empty
+   * target: left over from an earlier incarnation of the topic). Absent without a Connect offset.
+   */
+  connectOffsetCheck?: 'consistent' | 'ahead' | 'ignored';
+  /** The latest offset sync points past the source or target end (topic recreated/truncated) and was not used. */
+  syncStale?: boolean;
+  /** The target was read and has no such partition of the remote topic (drift). */
+  remotePartitionMissing?: boolean;
+}
+
+export interface TopicStatus {
+  topic: string;
+  remoteTopic: string;
+  sourcePartitions: number;
+  /** null when the remote topic is missing. */
+  targetPartitions: number | null;
+  remoteMissing: boolean;
+  /** Partitions present on the source but not on the target. */
+  partitionsMissing: number;
+  partitions: PartitionStatus[];
+}
+
+export interface HeartbeatStatus {
+  /** false when heartbeat emission is switched off for the reverse pair: no alarm then. */
+  expected: boolean;
+  topic: string;
+  lastTimestampMs: number | null;
+  ageSeconds: number | null;
+}
+
+export interface GroupCheckpointStatus {
+  group: string;
+  lastCheckpointMs: number | null;
+  ageSeconds: number | null;
+  partitions: {
+    /** Source topic name. */
+    topic: string;
+    /** Topic name as the checkpoint record gives it (on the target). */
+    remoteTopic?: string;
+    partition: number;
+    committedOffset: number | null;
+    upstreamOffset: number;
+    downstreamOffset: number;
+    lagRecords: number | null;
+  }[];
+}
+
+export interface FailoverVerdict {
+  ready: boolean;
+  reasons: string[];
+  rpo: { records: number | null; seconds: number | null };
+}
+
+export interface FlowStatus {
+  source: ClusterAlias;
+  target: ClusterAlias;
+  /** Both clusters have been read at least once. */
+  known: boolean;
+  topics: TopicStatus[];
+  heartbeat: HeartbeatStatus;
+  checkpoints: GroupCheckpointStatus[];
+  totals: {
+    lagRecords: number | null;
+    maxLagSeconds: number | null;
+    recordsLost: number;
+    remoteTopicsMissing: number;
+    partitionsMissing: number;
+    /** Partitions whose lag is unknown (remote partition missing, target not read); lagRecords sums the others. */
+    lagUnknownPartitions?: number;
+  };
+  failover: FailoverVerdict;
+}
+
+export interface ClusterStatus {
+  alias: ClusterAlias;
+  up: boolean;
+  /** Epoch ms of the end of the last successful poll; null before the first. */
+  lastSuccessMs: number | null;
+  lastPollDurationSeconds: number | null;
+  lastError: string | null;
+  /** Offsets of every partition this cluster was asked for in its last successful poll. */
+  partitions: PartitionOffsets[];
+}
+
+export interface Snapshot {
+  /** Epoch ms when the snapshot was computed. */
+  takenAtMs: number;
+  /** Incremented on every published snapshot. */
+  sequence: number;
+  /** Every configured cluster has finished at least one poll (success or failure). */
+  complete: boolean;
+  clusters: ClusterStatus[];
+  flows: FlowStatus[];
+}

@@ -1,0 +1,83 @@
+// Wires the daemon: config -> Kafka ports -> pollers -> snapshots -> metrics and HTTP.
+// Start order: metrics, HTTP (answers /healthz and 503 on /readyz at once), then polling.
+// Stop order is the reverse, bounded so SIGTERM always finishes within a few seconds.
+import type { MirrorwatchConfig, Snapshot } from './core/types.js';
+import { redactConfig } from './config/redact.js';
+import { createHttpServer, type BoundAddress, type HttpServer } from './http/index.js';
+import { createKafkajsPort } from './kafka/kafkajsPort.js';
+import type { KafkaPortFactory } from './kafka/port.js';
+import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
+import { Monitor } from './poller/monitor.js';
+import { VERSION } from './version.js';
+
+export interface DaemonOptions {
+  config: MirrorwatchConfig;
+  logger: Logger;
+  portFactory?: KafkaPortFactory;
+  /** Override config.http.port (0 = any free port), for tests. */
+  httpPort?: number;
+  httpHost?: string;
+}
+
+export interface Daemon {
+  readonly address: BoundAddress;
+  readonly monitor: Monitor;
+  readonly metrics: Metrics;
+  latest(): Snapshot | null;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { config, logger } = options;
+  const metrics = createMetrics({
+    version: VERSION,
+    granularity: config.granularity,
+    maxSeries: config.maxSeries,
+    logger,
+  });
+  const monitor = new Monitor({
+    config,
+    portFactory: options.portFactory ?? createKafkajsPort,
+    logger,
+    telemetry: metrics.telemetry,
+    onSnapshot: (s) => metrics.publish(s),
+  });
+  const http: HttpServer = createHttpServer({
+    host: options.httpHost ?? config.http.host,
+    port: options.httpPort ?? config.http.port,
+    logger,
+    metrics,
+    getSnapshot: () => monitor.latest(),
+    getConfigSummary: () => redactConfig(config),
+    isAlive: () => monitor.isAlive(),
+    version: VERSION,
+  });
+  const address = await http.start();
+  monitor.start();
+  logger.info(
+    {
+      url: address.url,
+      clusters: config.clusters.map((c) => c.alias),
+      flows: config.flows.map((f) => `${f.source}->${f.target}`),
+      pollIntervalMs: config.poll.intervalMs,
+    },
+    `mirrorwatch ${VERSION} listening on ${address.url}`,
+  );
+
+  let stopping: Promise<void> | null = null;
+  return {
+    address,
+    monitor,
+    metrics,
+    latest: () => monitor.latest(),
+    stop() {
+      stopping ??= (async () => {
+        await monitor.stop(1500);
+        await http.close();
+        logger.info('mirrorwatch stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,183 @@
+// Typed access to the parts of kafkajs below its public API that the port builds on: the broker
+// connection (ApiVersions negotiation, TLS, SASL, request timeouts, pipelining) and the protocol
+// encoders/decoders. The public admin works one topic at a time and its cluster layer throws a whole
+// request away on the first partition error, so the port sends its own per-broker requests instead.
+// These are internals of one exact kafkajs version: loading refuses any other version.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export const SUPPORTED_KAFKAJS_VERSION = '2.2.4';
+
+const installed = (require('kafkajs/package.json') as { version: string }).version;
+if (installed !== SUPPORTED_KAFKAJS_VERSION) {
+  throw new Error(
+    `src/kafka builds on kafkajs ${SUPPORTED_KAFKAJS_VERSION} internals (src/broker, src/network, src/protocol) ` +
+      `but kafkajs ${installed} is installed; pin kafkajs to ${SUPPORTED_KAFKAJS_VERSION} or re-check the port against the new version`,
+  );
+}
+
+// ------------------------------------------------------------------------------------ logging
+
+export interface KafkajsLogEntry {
+  namespace: string;
+  level: number;
+  label: string;
+  log: { message: string; timestamp?: string; logger?: string } & Record<string, unknown>;
+}
+
+export type KafkajsLogCreator = (logLevel: number) => (entry: KafkajsLogEntry) => void;
+
+export interface KafkajsLogger {
+  namespace(name: string, logLevel?: number | null): KafkajsLogger;
+  info(message: string, extra?: object): void;
+  warn(message: string, extra?: object): void;
+  error(message: string, extra?: object): void;
+  debug(message: string, extra?: object): void;
+}
+
+interface LoggersModule {
+  LEVELS: { NOTHING: number; ERROR: number; WARN: number; INFO: number; DEBUG: number };
+  createLogger(options: { level: number; logCreator: KafkajsLogCreator }): KafkajsLogger;
+}
+
+export const kafkajsLoggers = require('kafkajs/src/loggers/index.js') as LoggersModule;
+
+// ------------------------------------------------------------------------------ instrumentation
+
+export interface InstrumentationEvent<P> {
+  id: number;
+  type: string;
+  timestamp: number;
+  payload: P;
+}
+
+export interface NetworkRequestPayload {
+  apiName: string;
+  apiKey: number;
+  apiVersion: number;
+  broker: string;
+}
+
+export interface InstrumentationEmitter {
+  addListener<P>(eventName: string, listener: (event: InstrumentationEvent<P>) => void): () => void;
+}
+
+export const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter.js') as new () => InstrumentationEmitter;
+
+export const networkEvents = require('kafkajs/src/network/instrumentationEvents.js') as {
+  NETWORK_REQUEST: string;
+  NETWORK_REQUEST_TIMEOUT: string;
+};
+
+// ------------------------------------------------------------------------------------- network
+
+export interface KafkajsSasl {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+/** Options of node:tls connect that kafkajs passes through. */
+export interface KafkajsSsl {
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+  servername?: string;
+}
+
+export type SocketFactory = (args: object) => unknown;
+
+export const createSocketFactory = require('kafkajs/src/network/socketFactory.js') as () => SocketFactory;
+
+export interface ConnectionPoolOptions {
+  host: string;
+  port: number;
+  rack?: string | null;
+  ssl: KafkajsSsl | null;
+  sasl: KafkajsSasl | null;
+  clientId: string;
+  socketFactory: SocketFactory;
+  connectionTimeout: number;
+  requestTimeout: number;
+  enforceRequestTimeout: boolean;
+  maxInFlightRequests: number | null;
+  instrumentationEmitter: InstrumentationEmitter;
+  logger: KafkajsLogger;
+  reauthenticationThreshold?: number;
+}
+
+export interface KafkajsConnection {
+  socket?: { destroy(): void } | null;
+}
+
+export interface ResponseCodec {
+  decode(raw: Buffer): Promise<unknown>;
+  parse(decoded: unknown): Promise<unknown>;
+}
+
+export interface ProtocolRequest {
+  request: { apiKey: number; apiVersion: number; apiName: string };
+  response: ResponseCodec;
+  requestTimeout?: number;
+}
+
+export interface KafkajsConnectionPool {
+  host: string;
+  port: number;
+  pool: KafkajsConnection[];
+  send(request: ProtocolRequest & { logResponseError?: boolean }): Promise<unknown>;
+  destroy(): Promise<void>;
+}
+
+export const ConnectionPool = require('kafkajs/src/network/connectionPool.js') as new (
+  options: ConnectionPoolOptions,
+) => KafkajsConnectionPool;
+
+// -------------------------------------------------------------------------------------- broker
+
+export type ApiVersionRanges = Record<number, { minVersion: number; maxVersion: number }>;
+
+export interface RequestDefinitions {
+  versions: string[];
+  protocol(args: { version: number }): (requestArgs: object) => ProtocolRequest;
+}
+
+export interface KafkajsBroker {
+  nodeId: number | null;
+  versions: ApiVersionRanges | null;
+  connectionPool: KafkajsConnectionPool;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  isConnected(): boolean;
+  lookupRequest(apiKey: number, definitions: RequestDefinitions): (requestArgs: object) => ProtocolRequest;
+}
+
+export const Broker = require('kafkajs/src/broker/index.js') as new (options: {
+  connectionPool: KafkajsConnectionPool;
+  logger: KafkajsLogger;
+  nodeId?: number | null;
+  versions?: ApiVersionRanges | null;
+  authenticationTimeout?: number;
+  allowAutoTopicCreation?: boolean;
+}) => KafkajsBroker;
+
+// ------------------------------------------------------------------------------------ protocol
+
+export type KafkajsApiName = 'Fetch' | 'ListOffsets' | 'Metadata' | 'OffsetFetch' | 'GroupCoordinator';
+
+export const apiKeys = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>;
+
+export const protocolRequests = (
+  require('kafkajs/src/protocol/requests/index.js') as { requests: Record<KafkajsApiName, RequestDefinitions> }
+).requests;
+
+export const kafkajsErrorCodes = (
+  require('kafkajs/src/protocol/error.js') as { errorCodes: { type: string; code: number; retriable: boolean }[] }
+).errorCodes;
+
+export const isolationLevel = require('kafkajs/src/protocol/isolationLevel.js') as {
+  READ_UNCOMMITTED: number;
+  READ_COMMITTED: number;
+};

@@ -1,0 +1,140 @@
+// The metrics layer: counters the I/O layers bump (Telemetry), gauges derived from the latest
+// Snapshot, and the /metrics body.
+//
+// Two sources make one exposition:
+// - a prom-client Registry for what changes between snapshots or is process-wide: the counters,
+//   build info, the series count and prom-client's default process metrics;
+// - the snapshot-derived series (mm2_*, mirrorwatch_cluster_up, poll duration/success), rendered
+//   once per publish() straight from the snapshot into encoded text. prom-client's Gauge.set per
+//   label set plus registry.metrics() cost ~0.3 s for 100,000 series; the direct rendering ~0.03 s,
+//   done at publish time so that a scrape only concatenates.
+// Rebuilding from each snapshot is what makes series of vanished topics, partitions, groups, flows
+// and clusters disappear: nothing is carried over.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Snapshot } from '../core/types.js';
+import type { Telemetry } from '../core/telemetry.js';
+import type { Logger } from '../log.js';
+import { renderSnapshotSeries } from './snapshot-series.js';
+import type { Granularity } from './snapshot-series.js';
+
+export interface MetricsOptions {
+  /** mirrorwatch's version, exported as mirrorwatch_build_info{version}. */
+  version: string;
+  granularity?: Granularity;
+  /** Warn (once per crossing) when the snapshot-derived series exceed this. */
+  maxSeries?: number;
+  logger: Logger;
+  /** prom-client's process metrics (CPU, memory, event loop lag, GC). Default true. */
+  defaultMetrics?: boolean;
+}
+
+export interface RenderedMetrics {
+  contentType: string;
+  body: Buffer;
+}
+
+export interface Metrics {
+  /** Counters for the poller and the Kafka layer. */
+  readonly telemetry: Telemetry;
+  /** Holds counters, build info and default metrics; the snapshot series are not in it (use render()). */
+  readonly registry: Registry;
+  readonly granularity: Granularity;
+  /** Replaces every snapshot-derived series by those of `snapshot`. Synchronous; never throws on odd data. */
+  publish(snapshot: Snapshot): void;
+  /** The full exposition: registry metrics then the latest published snapshot's series. */
+  render(): Promise<RenderedMetrics>;
+  /** Samples derived from the latest published snapshot (registry metrics not counted). */
+  seriesCount(): number;
+}
+
+const DEFAULT_MAX_SERIES = 500_000;
+
+export function createMetrics(options: MetricsOptions): Metrics {
+  const granularity = options.granularity ?? 'partition';
+  const maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
+  const log = options.logger.child({ component: 'metrics' });
+  const registry = new Registry();
+
+  const kafkaRequests = new Counter({
+    name: 'mirrorwatch_kafka_requests_total',
+    help: 'Requests mirrorwatch sent to Kafka, by cluster and API.',
+    labelNames: ['cluster', 'api'] as const,
+    registers: [registry],
+  });
+  const pollErrors = new Counter({
+    name: 'mirrorwatch_poll_errors_total',
+    help: 'Failed polls or poll steps, by cluster and kind of failure.',
+    labelNames: ['cluster', 'kind'] as const,
+    registers: [registry],
+  });
+  const decodeErrors = new Counter({
+    name: 'mirrorwatch_decode_errors_total',
+    help: 'MM2 records that could not be decoded (unknown version, truncated), by cluster and topic.',
+    labelNames: ['cluster', 'topic'] as const,
+    registers: [registry],
+  });
+  const buildInfo = new Gauge({
+    name: 'mirrorwatch_build_info',
+    help: 'Always 1; the version label says which mirrorwatch is running.',
+    labelNames: ['version'] as const,
+    registers: [registry],
+  });
+  buildInfo.set({ version: options.version }, 1);
+  const snapshotSeries = new Gauge({
+    name: 'mirrorwatch_snapshot_series',
+    help: 'Series derived from the latest snapshot (mm2_* and per-cluster monitor gauges).',
+    registers: [registry],
+  });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  const telemetry: Telemetry = {
+    kafkaRequest: (cluster, api) => kafkaRequests.inc({ cluster, api }),
+    pollError: (cluster, kind) => pollErrors.inc({ cluster, kind }),
+    // The kind of decode error is the decoder's business to log; DESIGN.md keeps it off the labels.
+    decodeError: (cluster, topic) => decodeErrors.inc({ cluster, topic }),
+  };
+
+  let rendered = renderSnapshotSeries(null, granularity);
+  let lastPublished: Snapshot | null = null;
+  let aboveMax = false;
+
+  function publish(snapshot: Snapshot): void {
+    if (snapshot === lastPublished) return;
+    const started = performance.now();
+    rendered = renderSnapshotSeries(snapshot, granularity);
+    lastPublished = snapshot;
+    snapshotSeries.set(rendered.series);
+    const buildMs = performance.now() - started;
+    log.debug({ sequence: snapshot.sequence, series: rendered.series, bytes: rendered.bytes, buildMs }, 'metrics published');
+
+    // One warning per crossing, not per publish: a daemon over the bound would otherwise repeat
+    // it every poll interval.
+    if (rendered.series > maxSeries && !aboveMax) {
+      aboveMax = true;
+      log.warn(
+        { series: rendered.series, maxSeries, granularity },
+        granularity === 'partition'
+          ? 'exported series exceed maxSeries; consider granularity: topic or narrower flow topic filters'
+          : 'exported series exceed maxSeries; consider narrower flow topic filters',
+      );
+    } else if (rendered.series <= maxSeries && aboveMax) {
+      aboveMax = false;
+      log.info({ series: rendered.series, maxSeries }, 'exported series back under maxSeries');
+    }
+  }
+
+  async function render(): Promise<RenderedMetrics> {
+    const { chunks, bytes } = rendered;
+    const head = Buffer.from(await registry.metrics());
+    return { contentType: registry.contentType, body: Buffer.concat([head, ...chunks], head.length + bytes) };
+  }
+
+  return {
+    telemetry,
+    registry,
+    granularity,
+    publish,
+    render,
+    seriesCount: () => rendered.series,
+  };
+}

@@ -1,0 +1,216 @@
+// Turns one immutable Snapshot into the text of every series derived from it (DESIGN.md section 5).
+// Everything here is recomputed from scratch per snapshot, so series of topics, partitions, groups,
+// flows and clusters that left the snapshot simply are not written again.
+import type { ClusterStatus, FlowStatus, PartitionStatus, Snapshot } from '../core/types.js';
+import { FamilyWriter, escapeLabelValue, labelPairs } from './exposition.js';
+import type { FamilySpec } from './exposition.js';
+
+export type Granularity = 'partition' | 'topic';
+
+const gauge = (name: string, help: string): FamilySpec => ({ name, help, type: 'gauge' });
+
+/** Every family written from a snapshot, in output order. Names are a contract (DESIGN.md 5). */
+export const SNAPSHOT_FAMILIES = {
+  lagRecords: gauge('mm2_replication_lag_records', 'Source records not yet on the target (source end offset minus replicated position). Absent when unknown.'),
+  lagSeconds: gauge('mm2_replication_lag_seconds', 'Seconds since the source partition first moved past the replicated position. Absent when unknown.'),
+  recordsLost: gauge('mm2_replication_records_lost', 'Records deleted on the source (retention) before MM2 copied them. Absent when the replicated position is unknown.'),
+  endOffset: gauge('mm2_partition_end_offset', 'High watermark of a partition, per cluster; the topic label is the topic name on that cluster.'),
+  startOffset: gauge('mm2_partition_start_offset', 'Log-start offset of a partition, per cluster; the topic label is the topic name on that cluster.'),
+  heartbeatExpected: gauge('mm2_heartbeat_expected', '1 when MM2 emits heartbeats that prove this flow end to end, 0 when heartbeats are switched off for the reverse pair.'),
+  heartbeatTimestamp: gauge('mm2_heartbeat_last_timestamp_seconds', 'Timestamp of the newest heartbeat of the flow seen on the target. Absent when none seen or not expected.'),
+  heartbeatAge: gauge('mm2_heartbeat_age_seconds', 'Age of the newest heartbeat of the flow seen on the target. Absent when none seen or not expected.'),
+  checkpointAge: gauge('mm2_checkpoint_age_seconds', 'Age of the newest checkpoint of a consumer group. Absent when none seen.'),
+  checkpointLag: gauge('mm2_checkpoint_lag_records', 'Group committed offset on the source minus the upstream offset of its latest checkpoint: what a failed-over consumer would re-read.'),
+  remoteTopicMissing: gauge('mm2_remote_topic_missing', '1 when the remote topic of a selected source topic does not exist on the target.'),
+  remotePartitionsMissing: gauge('mm2_remote_partitions_missing', 'Partitions of the source topic that the remote topic lacks.'),
+  flowFailoverReady: gauge('mm2_flow_failover_ready', '1 when failing over to the target now loses nothing beyond the configured bounds.'),
+  flowLagRecords: gauge('mm2_flow_lag_records', 'Sum of mm2_replication_lag_records over the flow. Absent when unknown.'),
+  flowLagSeconds: gauge('mm2_flow_lag_seconds', 'Maximum of mm2_replication_lag_seconds over the flow. Absent when unknown.'),
+  flowRecordsLost: gauge('mm2_flow_records_lost', 'Sum of mm2_replication_records_lost over the flow.'),
+  clusterUp: gauge('mirrorwatch_cluster_up', '1 when the last poll of the cluster succeeded.'),
+  pollDuration: gauge('mirrorwatch_poll_duration_seconds', 'Duration of the last poll of the cluster.'),
+  lastPollSuccess: gauge('mirrorwatch_last_poll_success_timestamp_seconds', 'End of the last successful poll of the cluster.'),
+  snapshotTimestamp: gauge('mirrorwatch_snapshot_timestamp_seconds', 'When the snapshot behind these series was computed.'),
+} as const satisfies Record<string, FamilySpec>;
+
+type FamilyKey = keyof typeof SNAPSHOT_FAMILIES;
+
+export interface RenderedSeries {
+  /**
+   * UTF-8 exposition text in pieces, kept encoded so that a scrape does not convert 10 MB again;
+   * joined once per scrape together with the registry's text.
+   */
+  chunks: Buffer[];
+  bytes: number;
+  /** Number of samples written (HELP/TYPE lines not counted). */
+  series: number;
+}
+
+const MS_PER_SECOND = 1000;
+
+/** With `null` (nothing polled yet) only the HELP/TYPE lines are written. */
+export function renderSnapshotSeries(snapshot: Snapshot | null, granularity: Granularity): RenderedSeries {
+  const w = {} as Record<FamilyKey, FamilyWriter>;
+  for (const key of Object.keys(SNAPSHOT_FAMILIES) as FamilyKey[]) w[key] = new FamilyWriter(SNAPSHOT_FAMILIES[key]);
+
+  if (snapshot) {
+    for (const flow of snapshot.flows) writeFlow(w, flow, granularity);
+    for (const cluster of snapshot.clusters) writeCluster(w, cluster, granularity);
+    w.snapshotTimestamp.add('', snapshot.takenAtMs / MS_PER_SECOND);
+  }
+
+  const chunks: Buffer[] = [];
+  let series = 0;
+  let bytes = 0;
+  for (const writer of Object.values(w)) {
+    for (const chunk of writer.chunksWithHeader()) {
+      chunks.push(chunk);
+      bytes += chunk.length;
+    }
+    series += writer.count;
+  }
+  return { chunks, bytes, series };
+}
+
+function writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granularity: Granularity): void {
+  const flowLabels = 'source="' + escapeLabelValue(flow.source) + '",target="' + escapeLabelValue(flow.target) + '"';
+
+  for (const topic of flow.topics) {
+    const topicLabels = flowLabels + ',topic="' + escapeLabelValue(topic.topic) + '"';
+    if (granularity === 'partition') writePartitions(w, topicLabels, topic.partitions);
+    else writeTopicAggregate(w, topicLabels, topic.partitions);
+    w.remoteTopicMissing.add(topicLabels, topic.remoteMissing ? 1 : 0);
+    w.remotePartitionsMissing.add(topicLabels, topic.partitionsMissing);
+  }
+
+  const hb = flow.heartbeat;
+  w.heartbeatExpected.add(flowLabels, hb.expected ? 1 : 0);
+  // "Not expected" must not look like "stopped": no timestamp or age series at all then, and
+  // alert rules tell the two apart with mm2_heartbeat_expected.
+  if (hb.expected) {
+    if (hb.lastTimestampMs !== null) w.heartbeatTimestamp.add(flowLabels, hb.lastTimestampMs / MS_PER_SECOND);
+    if (hb.ageSeconds !== null) w.heartbeatAge.add(flowLabels, hb.ageSeconds);
+  }
+
+  for (const group of flow.checkpoints) {
+    const groupLabels = flowLabels + ',group="' + escapeLabelValue(group.group) + '"';
+    if (group.ageSeconds !== null) w.checkpointAge.add(groupLabels, group.ageSeconds);
+    writeCheckpointLag(w.checkpointLag, groupLabels, group.partitions, granularity);
+  }
+
+  w.flowFailoverReady.add(flowLabels, flow.failover.ready ? 1 : 0);
+  if (flow.totals.lagRecords !== null) w.flowLagRecords.add(flowLabels, flow.totals.lagRecords);
+  if (flow.totals.maxLagSeconds !== null) w.flowLagSeconds.add(flowLabels, flow.totals.maxLagSeconds);
+  w.flowRecordsLost.add(flowLabels, flow.totals.recordsLost);
+}
+
+function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string, partitions: readonly PartitionStatus[]): void {
+  for (const p of partitions) {
+    const labels = topicLabels + ',partition="' + p.partition + '"';
+    if (p.lagRecords !== null) w.lagRecords.add(labels, p.lagRecords);
+    if (p.lagSeconds !== null) w.lagSeconds.add(labels, p.lagSeconds);
+    // Without a replicated position, "0 lost" would be a claim we cannot back.
+    if (p.replicated !== null) w.recordsLost.add(labels, p.recordsLost);
+  }
+}
+
+/**
+ * Topic granularity: records are summed and seconds maximised over the partitions whose value is
+ * known; a topic with no known partition gets no series (same rule as a null partition).
+ */
+function writeTopicAggregate(w: Record<FamilyKey, FamilyWriter>, topicLabels: string, partitions: readonly PartitionStatus[]): void {
+  let lag = 0;
+  let lagKnown = false;
+  let seconds = 0;
+  let secondsKnown = false;
+  let lost = 0;
+  let lostKnown = false;
+  for (const p of partitions) {
+    if (p.lagRecords !== null) {
+      lag += p.lagRecords;
+      lagKnown = true;
+    }
+    if (p.lagSeconds !== null) {
+      seconds = secondsKnown ? Math.max(seconds, p.lagSeconds) : p.lagSeconds;
+      secondsKnown = true;
+    }
+    if (p.replicated !== null) {
+      lost += p.recordsLost;
+      lostKnown = true;
+    }
+  }
+  if (lagKnown) w.lagRecords.add(topicLabels, lag);
+  if (secondsKnown) w.lagSeconds.add(topicLabels, seconds);
+  if (lostKnown) w.recordsLost.add(topicLabels, lost);
+}
+
+function writeCheckpointLag(
+  writer: FamilyWriter,
+  groupLabels: string,
+  partitions: FlowStatus['checkpoints'][number]['partitions'],
+  granularity: Granularity,
+): void {
+  if (granularity === 'partition') {
+    for (const p of partitions) {
+      if (p.lagRecords === null) continue;
+      writer.add(groupLabels + ',topic="' + escapeLabelValue(p.topic) + '",partition="' + p.partition + '"', p.lagRecords);
+    }
+    return;
+  }
+  // Insertion-ordered, so output follows the snapshot's order.
+  const perTopic = new Map<string, number>();
+  for (const p of partitions) {
+    if (p.lagRecords === null) continue;
+    perTopic.set(p.topic, (perTopic.get(p.topic) ?? 0) + p.lagRecords);
+  }
+  for (const [topic, lag] of perTopic) writer.add(groupLabels + ',topic="' + escapeLabelValue(topic) + '"', lag);
+}
+
+function writeCluster(w: Record<FamilyKey, FamilyWriter>, cluster: ClusterStatus, granularity: Granularity): void {
+  const clusterLabels = 'cluster="' + escapeLabelValue(cluster.alias) + '"';
+  w.clusterUp.add(clusterLabels, cluster.up ? 1 : 0);
+  if (cluster.lastPollDurationSeconds !== null) w.pollDuration.add(clusterLabels, cluster.lastPollDurationSeconds);
+  if (cluster.lastSuccessMs !== null) w.lastPollSuccess.add(clusterLabels, cluster.lastSuccessMs / MS_PER_SECOND);
+
+  // Partitions arrive grouped by topic from the poller, so the label prefix is rebuilt only when
+  // the topic changes. A repeated topic-partition would make Prometheus reject the whole scrape, so
+  // duplicates are dropped (numeric sets per topic: string keys cost a third of this function).
+  if (granularity === 'partition') {
+    const seen = new Map<string, Set<number>>();
+    let topicSeen = new Set<number>();
+    let topic: string | null = null;
+    let prefix = '';
+    for (const p of cluster.partitions) {
+      if (p.topic !== topic) {
+        topic = p.topic;
+        prefix = clusterLabels + ',topic="' + escapeLabelValue(topic) + '",partition="';
+        const known = seen.get(topic);
+        if (known) topicSeen = known;
+        else seen.set(topic, (topicSeen = new Set()));
+      }
+      if (topicSeen.has(p.partition)) continue;
+      topicSeen.add(p.partition);
+      const labels = prefix + p.partition + '"';
+      w.endOffset.add(labels, p.end);
+      w.startOffset.add(labels, p.start);
+    }
+    return;
+  }
+  const perTopic = new Map<string, { start: number; end: number; partitions: Set<number> }>();
+  for (const p of cluster.partitions) {
+    let agg = perTopic.get(p.topic);
+    if (!agg) {
+      agg = { start: 0, end: 0, partitions: new Set() };
+      perTopic.set(p.topic, agg);
+    }
+    if (agg.partitions.has(p.partition)) continue;
+    agg.partitions.add(p.partition);
+    agg.start += p.start;
+    agg.end += p.end;
+  }
+  for (const [topic, agg] of perTopic) {
+    const labels = labelPairs([['cluster', cluster.alias], ['topic', topic]]);
+    w.endOffset.add(labels, agg.end);
+    w.startOffset.add(labels, agg.start);
+  }
+}

@@ -1,0 +1,211 @@
+// One loop per cluster: each cluster is read on its own schedule so that a slow or unreachable
+// cluster never delays the figures of the others. Polls of one cluster never overlap: the next one
+// starts only after the previous has settled, even when it was abandoned at its timeout.
+import type { PartitionOffsets, TopicPartition } from '../core/types.js';
+import type { Telemetry } from '../core/telemetry.js';
+import type { CommittedOffset, KafkaPort, TopicInfo } from '../kafka/port.js';
+import type { Logger } from '../log.js';
+import { tpKey } from './evidence.js';
+import { Tailer, type TailSpec } from './tailer.js';
+
+export interface ClusterPlan {
+  /** Topics whose partitions' start/end offsets are read. */
+  offsetTopics: string[];
+  /** MM2 topics to read forward. Their offsets are read too. */
+  tails: TailSpec[];
+  /** Consumer groups whose committed offsets are read on this cluster. */
+  groups: string[];
+}
+
+export interface ClusterReading {
+  readAtMs: number;
+  topics: Map<string, number[]>;
+  offsets: Map<string, PartitionOffsets>;
+  committed: CommittedOffset[];
+  /** Topics read for their own sake (data topics and their copies), as opposed to MM2's topics. */
+  dataTopics: ReadonlySet<string>;
+}
+
+export interface ClusterPollerState {
+  alias: string;
+  polls: number;
+  up: boolean;
+  lastSuccessMs: number | null;
+  lastDurationSeconds: number | null;
+  lastError: string | null;
+  /** The last successful reading; kept while the cluster is down so figures are not lost. */
+  reading: ClusterReading | null;
+}
+
+export interface ClusterPollerOptions {
+  intervalMs: number;
+  timeoutMs: number;
+  logger: Logger;
+  telemetry: Telemetry;
+  plan(alias: string, topics: TopicInfo[]): ClusterPlan;
+  /** Called after every poll, successful or not, with the new state. */
+  onPolled(state: ClusterPollerState): void;
+  now?: () => number;
+}
+
+export class PollTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`poll did not finish within ${ms} ms`);
+    this.name = 'PollTimeoutError';
+  }
+}
+
+export class ClusterPoller {
+  readonly state: ClusterPollerState;
+  private readonly tailer = new Tailer();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private inFlight: Promise<void> | null = null;
+  private connected = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly port: KafkaPort,
+    private readonly options: ClusterPollerOptions,
+  ) {
+    this.state = {
+      alias: port.alias,
+      polls: 0,
+      up: false,
+      lastSuccessMs: null,
+      lastDurationSeconds: null,
+      lastError: null,
+      reading: null,
+    };
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops scheduling; waits at most `graceMs` for a poll in flight, then closes the client. */
+  async stop(graceMs = 2000): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.inFlight) await Promise.race([this.inFlight, delay(graceMs)]);
+    await Promise.race([this.port.close().catch(() => {}), delay(graceMs)]);
+  }
+
+  /** One poll, now; used by the CLI's one-shot commands and by tests. */
+  async pollOnce(): Promise<ClusterPollerState> {
+    if (this.inFlight) await this.inFlight;
+    const p = this.runPoll();
+    this.inFlight = p;
+    try {
+      await p;
+    } finally {
+      if (this.inFlight === p) this.inFlight = null;
+    }
+    return this.state;
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const started = this.now();
+      void this.pollOnce().finally(() => {
+        const elapsed = this.now() - started;
+        this.schedule(Math.max(0, this.options.intervalMs - elapsed));
+      });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async runPoll(): Promise<void> {
+    const { logger, telemetry, timeoutMs } = this.options;
+    const started = this.now();
+    const work = this.poll(started + timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PollTimeoutError(timeoutMs)), timeoutMs);
+    });
+    try {
+      const reading = await Promise.race([work, timeout]);
+      this.state.reading = reading;
+      this.state.up = true;
+      this.state.lastSuccessMs = this.now();
+      if (this.state.lastError !== null) logger.info({ cluster: this.port.alias }, 'cluster reachable again');
+      this.state.lastError = null;
+    } catch (err) {
+      const kind = classifyError(err);
+      telemetry.pollError(this.port.alias, kind);
+      const message = errorMessage(err);
+      if (this.state.lastError !== message) {
+        logger.warn({ cluster: this.port.alias, kind, err: message }, `poll of cluster ${this.port.alias} failed: ${message}`);
+      }
+      this.state.up = false;
+      this.state.lastError = message;
+      // A timed-out poll may still be waiting on Kafka: it must settle before the next one starts,
+      // and a fresh connection is made then, so half-broken sockets are not reused.
+      this.connected = false;
+      await Promise.race([work.catch(() => {}), delay(timeoutMs)]);
+      await this.port.close().catch(() => {});
+    } finally {
+      clearTimeout(timer);
+      this.state.polls++;
+      this.state.lastDurationSeconds = (this.now() - started) / 1000;
+      this.options.onPolled(this.state);
+    }
+  }
+
+  private async poll(deadlineMs: number): Promise<ClusterReading> {
+    if (!this.connected) {
+      await this.port.connect();
+      this.connected = true;
+    }
+    const topicList = await this.port.listTopics();
+    const topics = new Map(topicList.map((t) => [t.name, t.partitions]));
+    const plan = this.options.plan(this.port.alias, topicList);
+
+    const wanted = new Set<string>(plan.offsetTopics);
+    for (const t of plan.tails) wanted.add(t.topic);
+    const partitions: TopicPartition[] = [];
+    for (const topic of wanted) {
+      for (const partition of topics.get(topic) ?? []) partitions.push({ topic, partition });
+    }
+    const offsetList = partitions.length > 0 ? await this.port.fetchOffsets(partitions) : [];
+    const readAtMs = this.now();
+    const offsets = new Map<string, PartitionOffsets>();
+    for (const o of offsetList) offsets.set(tpKey(o.topic, o.partition), o);
+
+    const tails = plan.tails.filter((t) => topics.has(t.topic));
+    this.tailer.retain(tails);
+    await this.tailer.tail(this.port, tails, offsets, { deadlineMs, maxRounds: 50, now: this.now });
+
+    const committed = plan.groups.length > 0 ? await this.port.fetchCommittedOffsets(plan.groups) : [];
+    return { readAtMs, topics, offsets, committed, dataTopics: new Set(plan.offsetTopics) };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref?.();
+  });
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** A small, stable set of kinds for the `kind` label of mirrorwatch_poll_errors_total. */
+export function classifyError(err: unknown): string {
+  if (err instanceof PollTimeoutError) return 'timeout';
+  const text = `${err instanceof Error ? `${err.name} ${err.message}` : String(err)}`.toLowerCase();
+  if (/sasl|authenticat|authoriz|credential/.test(text)) return 'auth';
+  if (/ssl|tls|certificate/.test(text)) return 'tls';
+  if (/timeout|timed out/.test(text)) return 'timeout';
+  if (/connect|econnrefused|enotfound|ehostunreach|socket|closed|broker/.test(text)) return 'connection';
+  return 'other';
+}

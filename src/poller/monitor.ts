@@ -1,0 +1,110 @@
+// Owns the per-cluster pollers and everything they learned, and turns it into immutable snapshots.
+// A snapshot is rebuilt after every poll of any cluster, so figures of a healthy cluster stay fresh
+// while another one times out.
+import { LagWindowStore } from '../core/lagWindow.js';
+import { createReplicationPolicy, type ReplicationPolicy } from '../core/replicationPolicy.js';
+import type { Telemetry } from '../core/telemetry.js';
+import type { MirrorwatchConfig, Snapshot } from '../core/types.js';
+import type { KafkaPortFactory } from '../kafka/port.js';
+import type { Logger } from '../log.js';
+import { ClusterPoller, type ClusterPollerState } from './clusterPoller.js';
+import { DecodeErrorReporter } from './decodeErrors.js';
+import { FlowEvidence, flowKey } from './evidence.js';
+import { planCluster } from './plan.js';
+import { buildSnapshot } from './snapshot.js';
+
+export interface MonitorOptions {
+  config: MirrorwatchConfig;
+  portFactory: KafkaPortFactory;
+  logger: Logger;
+  telemetry: Telemetry;
+  onSnapshot?: (snapshot: Snapshot) => void;
+  now?: () => number;
+}
+
+export class Monitor {
+  readonly policy: ReplicationPolicy;
+  private readonly pollers: ClusterPoller[];
+  private readonly evidence = new Map<string, FlowEvidence>();
+  private readonly window = new LagWindowStore();
+  private readonly now: () => number;
+  private snapshot: Snapshot | null = null;
+  private sequence = 0;
+  private started = false;
+
+  constructor(private readonly options: MonitorOptions) {
+    const { config, logger, telemetry } = options;
+    this.now = options.now ?? Date.now;
+    this.policy = createReplicationPolicy(config.replicationPolicy);
+    for (const f of config.flows) this.evidence.set(flowKey(f.source, f.target), new FlowEvidence());
+    const decodeErrors = new DecodeErrorReporter(logger, telemetry);
+    const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence, decodeErrors };
+    this.pollers = config.clusters.map((cluster) => {
+      const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
+      return new ClusterPoller(port, {
+        intervalMs: config.poll.intervalMs,
+        timeoutMs: config.poll.timeoutMs,
+        logger,
+        telemetry,
+        now: this.now,
+        plan: (alias, topics) => planCluster(planCtx, alias, topics),
+        onPolled: (state) => this.onPolled(state),
+      });
+    });
+  }
+
+  start(): void {
+    this.started = true;
+    for (const p of this.pollers) p.start();
+  }
+
+  async stop(graceMs = 2000): Promise<void> {
+    this.started = false;
+    await Promise.all(this.pollers.map((p) => p.stop(graceMs)));
+  }
+
+  /** Polls every cluster once, concurrently, and returns the snapshot after all have answered. */
+  async pollOnce(): Promise<Snapshot> {
+    await Promise.all(this.pollers.map((p) => p.pollOnce()));
+    return this.rebuild();
+  }
+
+  latest(): Snapshot | null {
+    return this.snapshot;
+  }
+
+  /** The poll loop is alive when every cluster's loop has finished a poll recently. */
+  isAlive(): boolean {
+    if (!this.started) return true;
+    const { intervalMs, timeoutMs } = this.options.config.poll;
+    const limit = 3 * (intervalMs + 2 * timeoutMs);
+    const last = this.lastPollEnd;
+    return this.now() - last <= limit;
+  }
+
+  private lastPollEnd = Date.now();
+
+  private onPolled(_state: ClusterPollerState): void {
+    this.lastPollEnd = this.now();
+    this.rebuild();
+  }
+
+  private rebuild(): Snapshot {
+    const snapshot = buildSnapshot({
+      config: this.options.config,
+      policy: this.policy,
+      clusters: this.pollers.map((p) => p.state),
+      evidence: this.evidence,
+      window: this.window,
+      nowMs: this.now(),
+      sequence: ++this.sequence,
+    });
+    this.snapshot = snapshot;
+    try {
+      this.options.onSnapshot?.(snapshot);
+    } catch (err) {
+      this.options.logger.error({ err }, 'publishing the snapshot failed');
+    }
+    return snapshot;
+  }
+}

@@ -1,0 +1,94 @@
+// Turns the pollers' mutable state into one immutable Snapshot: the only thing renderers see.
+import type { ClusterView, FlowEvidence as FlowEvidenceView, GroupCheckpointEvidence } from '../core/flowInput.js';
+import { computeFlowStatus } from '../core/flowStatus.js';
+import type { LagWindowStore } from '../core/lagWindow.js';
+import type { ReplicationPolicy } from '../core/replicationPolicy.js';
+import type { ClusterStatus, FlowStatus, MirrorwatchConfig, Snapshot } from '../core/types.js';
+import type { ClusterPollerState } from './clusterPoller.js';
+import { type FlowEvidence, flowKey, tpKey } from './evidence.js';
+
+export interface SnapshotInput {
+  config: MirrorwatchConfig;
+  policy: ReplicationPolicy;
+  clusters: readonly ClusterPollerState[];
+  evidence: ReadonlyMap<string, FlowEvidence>;
+  window: LagWindowStore;
+  nowMs: number;
+  sequence: number;
+}
+
+const EMPTY_VIEW_TOPICS: ReadonlyMap<string, readonly number[]> = new Map();
+const EMPTY_OFFSETS = new Map<string, { start: number; end: number }>();
+
+function clusterView(state: ClusterPollerState | undefined, alias: string): ClusterView {
+  const reading = state?.reading ?? null;
+  return {
+    alias,
+    read: reading !== null,
+    observedAtMs: reading?.readAtMs ?? null,
+    topics: reading?.topics ?? EMPTY_VIEW_TOPICS,
+    offsets: reading?.offsets ?? EMPTY_OFFSETS,
+  };
+}
+
+function evidenceView(evidence: FlowEvidence | undefined, source: ClusterPollerState | undefined): FlowEvidenceView {
+  if (!evidence) return {};
+  const checkpoints = new Map<string, GroupCheckpointEvidence>();
+  for (const [group, g] of evidence.checkpoints) {
+    checkpoints.set(group, {
+      lastRecordTimestampMs: g.lastRecordMs,
+      checkpoints: [...g.entries.values()].map((e) => e.checkpoint),
+    });
+  }
+  const committed = new Map<string, Map<string, number | null>>();
+  for (const c of source?.reading?.committed ?? []) {
+    let m = committed.get(c.group);
+    if (!m) committed.set(c.group, (m = new Map()));
+    m.set(tpKey(c.topic, c.partition), c.offset >= 0 ? c.offset : null);
+  }
+  return {
+    offsetSyncs: evidence.offsetSyncs,
+    heartbeatLastTimestampMs: evidence.heartbeatMs,
+    checkpoints,
+    committedOffsets: committed,
+    connectOffsets: evidence.connectOffsets,
+  };
+}
+
+function clusterStatus(state: ClusterPollerState): ClusterStatus {
+  return {
+    alias: state.alias,
+    up: state.up,
+    lastSuccessMs: state.lastSuccessMs,
+    lastPollDurationSeconds: state.lastDurationSeconds,
+    lastError: state.lastError,
+    // MM2's own topics (dozens of Connect partitions) are read but not exported as offsets.
+    partitions: state.reading ? [...state.reading.offsets.values()].filter((o) => state.reading?.dataTopics.has(o.topic)) : [],
+  };
+}
+
+export function buildSnapshot(input: SnapshotInput): Snapshot {
+  const byAlias = new Map(input.clusters.map((c) => [c.alias, c]));
+  const flows: FlowStatus[] = input.config.flows.map((flow) => {
+    const source = byAlias.get(flow.source);
+    return computeFlowStatus({
+      flow,
+      policy: input.policy,
+      source: clusterView(source, flow.source),
+      target: clusterView(byAlias.get(flow.target), flow.target),
+      evidence: evidenceView(input.evidence.get(flowKey(flow.source, flow.target)), source),
+      lagWindows: input.window,
+      nowMs: input.nowMs,
+    });
+  });
+  // Windows of partitions that vanished (topic deleted, filter changed) are dropped after a while.
+  const { intervalMs, timeoutMs } = input.config.poll;
+  input.window.forgetUnseenSince(input.nowMs - 10 * (intervalMs + timeoutMs));
+  return {
+    takenAtMs: input.nowMs,
+    sequence: input.sequence,
+    complete: input.clusters.every((c) => c.polls > 0),
+    clusters: input.clusters.map(clusterStatus),
+    flows,
+  };
+}

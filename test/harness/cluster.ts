@@ -1,0 +1,231 @@
+// A single-node KRaft Kafka cluster (broker and controller in one JVM) on free loopback ports.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { closeClients } from './clients.js';
+import type { ClusterRef } from './clients.js';
+import { ensureKafka } from './install.js';
+import { JvmProcess, tailFile, track, untrack } from './jvm.js';
+import type { Tracked } from './jvm.js';
+import { newRunDir } from './paths.js';
+import { freePort } from './ports.js';
+
+export interface StartClusterOptions {
+  alias: string;
+  /** Kafka version (default $KAFKA_VERSION or 4.4.0). */
+  version?: string;
+  /** Directory for data, config and log (default: a fresh .kafka/runs/<stamp>-<alias>/). */
+  baseDir?: string;
+  /** Client port (default: a free one). */
+  port?: number;
+  /** Extra or overriding server.properties entries. */
+  brokerProps?: Record<string, string>;
+  heapMb?: number;
+  /** How long to wait for the broker to answer (default 90 s). */
+  readyTimeoutMs?: number;
+}
+
+export interface KafkaCluster extends ClusterRef {
+  alias: string;
+  version: string;
+  /** `127.0.0.1:<port>` */
+  bootstrap: string;
+  port: number;
+  controllerPort: number;
+  dir: string;
+  logFile: string;
+  propertiesFile: string;
+  readonly isRunning: boolean;
+  readonly pid: number | undefined;
+  /** Graceful stop: SIGTERM, SIGKILL after `timeoutMs` (default 20 s). */
+  stop(timeoutMs?: number): Promise<void>;
+  /** SIGKILL, as in a crash. */
+  kill(): Promise<void>;
+  /** Starts again on the same ports and data, and waits until it answers. */
+  start(): Promise<void>;
+  /** Resident memory of the JVM in bytes. */
+  rssBytes(): number | undefined;
+}
+
+const MAX_BIND_ATTEMPTS = 3;
+
+/** Formats and starts a single-node KRaft cluster, resolving once it serves metadata with a live broker. */
+export async function startCluster(opts: StartClusterOptions): Promise<KafkaCluster> {
+  const install = await ensureKafka(opts.version);
+  const dir = opts.baseDir ?? newRunDir(opts.alias);
+  mkdirSync(dir, { recursive: true });
+  const logFile = join(dir, 'broker.log');
+  const propertiesFile = join(dir, 'server.properties');
+  const dataDir = join(dir, 'data');
+
+  // Ports are only reserved by binding them; another process may grab one between our probe and
+  // the broker's bind, so a bind failure on first start is retried with fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.port ?? (await freePort());
+    let controllerPort = await freePort();
+    while (controllerPort === port) controllerPort = await freePort();
+    const props: Record<string, string> = {
+      'process.roles': 'broker,controller',
+      'node.id': '1',
+      'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+      listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+      'controller.listener.names': 'CONTROLLER',
+      'inter.broker.listener.name': 'PLAINTEXT',
+      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      'log.dirs': dataDir,
+      'num.partitions': '1',
+      'offsets.topic.replication.factor': '1',
+      // Fewer internal partitions: the first group commit creates them all on two shared cores.
+      'offsets.topic.num.partitions': '4',
+      'transaction.state.log.replication.factor': '1',
+      'transaction.state.log.min.isr': '1',
+      'transaction.state.log.num.partitions': '4',
+      'share.coordinator.state.topic.replication.factor': '1',
+      'share.coordinator.state.topic.min.isr': '1',
+      'group.initial.rebalance.delay.ms': '0',
+      // Metadata requests from kafkajs (and mirrorwatch) must never create MM2's remote topics.
+      'auto.create.topics.enable': 'false',
+      'log.segment.bytes': String(16 * 1024 * 1024),
+      ...opts.brokerProps,
+    };
+    writeFileSync(
+      propertiesFile,
+      `# written by the mirrorwatch test harness for cluster ${opts.alias}\n` +
+        Object.entries(props)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') +
+        '\n',
+    );
+    const jvm = new JvmProcess({
+      name: `broker-${opts.alias}`,
+      dir,
+      classpath: install.classpath,
+      mainClass: 'kafka.Kafka',
+      args: [propertiesFile],
+      logFile,
+      logBinding: install.version.startsWith('3.') ? 'reload4j' : 'log4j2',
+      heapMb: opts.heapMb ?? 384,
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+    await formatStorage(jvm, propertiesFile);
+    const cluster = makeCluster(opts, install.version, jvm, { port, controllerPort, dir, logFile, propertiesFile });
+    try {
+      await cluster.start();
+      return cluster;
+    } catch (err) {
+      const bindFailure = /Address already in use|BindException/.test(tailFile(logFile, 200));
+      if (!bindFailure || opts.port !== undefined || attempt >= MAX_BIND_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function formatStorage(jvm: JvmProcess, propertiesFile: string): Promise<void> {
+  const clusterId = kraftClusterId();
+  const { code, output } = await jvm.runTool('format', 'kafka.tools.StorageTool', [
+    'format',
+    '-t',
+    clusterId,
+    '-c',
+    propertiesFile,
+  ]);
+  writeFileSync(join(jvm.spec.dir, 'format.log'), output);
+  if (code !== 0) {
+    throw new Error(`formatting ${jvm.spec.dir} failed (exit ${code}):\n${output.slice(-3000)}`);
+  }
+}
+
+/** Same shape as `kafka-storage random-uuid` (base64url of 16 random bytes), without a JVM start. */
+function kraftClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+interface Placement {
+  port: number;
+  controllerPort: number;
+  dir: string;
+  logFile: string;
+  propertiesFile: string;
+}
+
+function makeCluster(opts: StartClusterOptions, version: string, jvm: JvmProcess, at: Placement): KafkaCluster {
+  const bootstrap = `127.0.0.1:${at.port}`;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
+  const tracked: Tracked = {
+    stopOrder: 1,
+    get describe() {
+      return `broker ${opts.alias} (${bootstrap}, ${jvm.isRunning ? `pid ${jvm.pid}` : 'stopped'}): ${at.logFile}`;
+    },
+    stop: () => cluster.stop(),
+    killSync: () => jvm.killSync(),
+  };
+  const cluster: KafkaCluster = {
+    alias: opts.alias,
+    version,
+    bootstrap,
+    ...at,
+    get isRunning() {
+      return jvm.isRunning;
+    },
+    get pid() {
+      return jvm.pid;
+    },
+    async stop(timeoutMs?: number) {
+      await closeClients(bootstrap);
+      await jvm.stop(timeoutMs);
+    },
+    async kill() {
+      await closeClients(bootstrap);
+      await jvm.kill();
+    },
+    async start() {
+      jvm.start();
+      track(tracked);
+      try {
+        await waitUntilServing(opts.alias, bootstrap, jvm, readyTimeoutMs);
+      } catch (err) {
+        await jvm.kill();
+        untrack(tracked);
+        throw new Error(`${(err as Error).message}\nbroker log: ${at.logFile}\n${tailFile(at.logFile, 30)}`);
+      }
+    },
+    rssBytes: () => jvm.rssBytes(),
+  };
+  return cluster;
+}
+
+async function waitUntilServing(alias: string, bootstrap: string, jvm: JvmProcess, timeoutMs: number): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'mw-harness-probe',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+  });
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void jvm.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited || !jvm.isRunning) {
+      throw new Error(`broker ${alias} exited during startup (exit code ${jvm.lastExitCode})`);
+    }
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const desc = await admin.describeCluster();
+      // A KRaft broker answers before it is unfenced; with no live broker, topic creation fails.
+      if (desc.brokers.length > 0) return;
+    } catch {
+      /* not up yet */
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`broker ${alias} did not answer on ${bootstrap} within ${timeoutMs} ms`);
+}
