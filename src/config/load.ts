@@ -10,14 +10,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import type { ConfigWarning, FlowConfig, MirrorwatchConfig, ReplicationPolicyConfig } from '../core/types.js';
+import type { ConfigWarning, FlowConfig, MirrorwatchConfig, PartitionRegion, ReplicationPolicyConfig } from '../core/types.js';
 import { DEFAULTS } from './defaults.js';
 import type { ClusterDraft, FileRef, FlowDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { formatDuration } from './duration.js';
 import { importMm2Properties, type Mm2Import } from './mm2Import.js';
 import { ConfigError, type ConfigProblem } from './problems.js';
 import { resolveCluster } from './resolve.js';
-import { configSchema, schemaProblems, type YamlCluster, type YamlConfig, type YamlFlow } from './schema.js';
+import { configSchema, schemaProblems, type YamlCluster, type YamlConfig, type YamlFlow, type YamlRegion } from './schema.js';
 
 export { ConfigError } from './problems.js';
 export type { ConfigProblem } from './problems.js';
@@ -287,6 +287,8 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     });
   }
 
+  const regions = cfg.regions ? expandRegions(file, cfg.regions, problems) : undefined;
+
   // ---- secrets and PEM files last: only worth reading when the rest holds together
   const clusters = problems.length === 0 ? drafts.map((d) => resolveCluster(d, env, problems)) : [];
   if (problems.length > 0) throw new ConfigError(problems);
@@ -311,5 +313,26 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     maxSeries: cfg.maxSeries ?? DEFAULTS.maxSeries,
     logLevel: cfg.logLevel ?? DEFAULTS.logLevel,
     warnings,
+    ...(regions ? { regions } : {}),
   };
+}
+
+/** One entry per partition; a partition given two different regions is a problem. */
+function expandRegions(file: string, list: YamlRegion[], problems: ConfigProblem[]): PartitionRegion[] {
+  const seen = new Map<string, { region: string; i: number }>();
+  const out: PartitionRegion[] = [];
+  list.forEach((r, i) => {
+    for (const partition of r.partitions) {
+      const key = `${r.topic}\u0000${partition}`;
+      const prev = seen.get(key);
+      if (prev && prev.region !== r.region) {
+        problems.push({ file, path: `regions[${i}].partitions`, message: `partition ${r.topic}-${partition} is already in region "${prev.region}" (regions[${prev.i}])` });
+        continue;
+      }
+      if (prev) continue;
+      seen.set(key, { region: r.region, i });
+      out.push({ topic: r.topic, partition, region: r.region });
+    }
+  });
+  return out;
 }

@@ -113,6 +113,39 @@ const flow = z.strictObject({
   maxHeartbeatAge: duration.optional(),
 });
 
+const MAX_PARTITION_ID = 1_000_000;
+
+/** Partition ids from 3, "3", "0-1", "0-1,4" or [0, 1, 4]; each id once, sorted. */
+const partitionSet = z
+  .union([z.number(), z.string(), z.array(z.number())], { error: 'expected partition ids: a number, a list of numbers, or text like "0-1" or "0-1,4"' })
+  .transform((v, ctx) => {
+    const ids = new Set<number>();
+    const bad = (message: string): typeof z.NEVER => {
+      ctx.issues.push({ code: 'custom', input: v, message });
+      return z.NEVER;
+    };
+    const add = (lo: number, hi: number, text: string): boolean => {
+      if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 0 || hi > MAX_PARTITION_ID || lo > hi) return false;
+      for (let p = lo; p <= hi; p++) ids.add(p);
+      return text !== '';
+    };
+    const parts = typeof v === 'string' ? v.split(',').map((x) => x.trim()) : Array.isArray(v) ? v.map(String) : [String(v)];
+    for (const part of parts) {
+      const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
+      if (!m || !add(Number(m[1]), Number(m[2] ?? m[1]), part)) {
+        return bad(`"${part}" is not a partition id or range (write e.g. 0, "0-1" or "0-1,4"; ranges go low to high)`);
+      }
+    }
+    return [...ids].sort((a, b) => a - b);
+  });
+
+const region = z.strictObject({
+  /** Source topic name, exactly. */
+  topic: z.string().min(1),
+  partitions: partitionSet,
+  region: z.string().min(1),
+});
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 export const configSchema = z.strictObject({
@@ -135,11 +168,14 @@ export const configSchema = z.strictObject({
   granularity: z.enum(['partition', 'topic'], { error: 'expected "partition" or "topic"' }).optional(),
   maxSeries: z.number().int().positive().optional(),
   logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  /** Geo-partitioning: which region each partition range of a topic carries (mm2_partition_region_info). */
+  regions: z.array(region).optional(),
 });
 
 export type YamlConfig = z.output<typeof configSchema>;
 export type YamlCluster = NonNullable<YamlConfig['clusters']>[number];
 export type YamlFlow = NonNullable<YamlConfig['flows']>[number];
+export type YamlRegion = NonNullable<YamlConfig['regions']>[number];
 
 function describeType(v: unknown): string {
   if (v === null) return 'null';

@@ -3,7 +3,8 @@
 // `S.orders`, or, for a topic that came from T in the first place (`T.orders` on S, failback),
 // its original name `orders`. Their partitions are mapped back to the source topic here.
 import type { FlowEvidence } from './flowInput.js';
-import { offsetKey } from './flowInput.js';
+import { offsetKey, syncsOf } from './flowInput.js';
+import type { OffsetSyncPoint } from './lag.js';
 import type { ReplicationPolicy } from './replicationPolicy.js';
 import { compareNames, topicFilterForFlow } from './topicFilter.js';
 import type { Checkpoint, FlowConfig, GroupCheckpointStatus } from './types.js';
@@ -35,9 +36,28 @@ export function checkpointTopicResolver(
   return (name) => bySourceName.get(name) ?? policy.sourceTopicOf(flow.source, name) ?? name;
 }
 
+/**
+ * The source offset that a checkpoint's downstream offset stands for. MM2 (3.5+) translates a
+ * committed offset u with the newest offset sync (su, sd) at or below it: sd when su == u, else
+ * sd + 1 (conservative: the records after su may have been filtered or compacted). Between two
+ * syncs upstream offsets are consecutive, so target offset d >= sd holds source record
+ * su + (d - sd). Capped at the checkpoint's upstream offset; null when no known sync lies at or
+ * below the downstream offset (the sync MM2 used has been superseded since).
+ */
+export function translatedUpstream(checkpoint: Pick<Checkpoint, 'upstreamOffset' | 'downstreamOffset'>, syncs: readonly OffsetSyncPoint[]): number | null {
+  const d = checkpoint.downstreamOffset;
+  if (!Number.isSafeInteger(d) || d < 0) return null;
+  let best: OffsetSyncPoint | null = null;
+  for (const s of syncs) {
+    if (s.downstreamOffset <= d && s.upstreamOffset <= checkpoint.upstreamOffset && (best === null || s.downstreamOffset >= best.downstreamOffset)) best = s;
+  }
+  if (best === null) return null;
+  return Math.min(checkpoint.upstreamOffset, best.upstreamOffset + (d - best.downstreamOffset));
+}
+
 export function computeCheckpointStatuses(
   flow: CheckpointFlow,
-  evidence: Pick<FlowEvidence, 'checkpoints' | 'committedOffsets'>,
+  evidence: Pick<FlowEvidence, 'checkpoints' | 'committedOffsets' | 'offsetSyncs'>,
   resolveSourceTopic: (checkpointTopic: string) => string,
   nowMs: number,
 ): GroupCheckpointStatus[] {
@@ -57,6 +77,7 @@ export function computeCheckpointStatuses(
       const topic = resolveSourceTopic(c.topic);
       const offset = committed?.get(offsetKey(topic, c.partition));
       const committedOffset = typeof offset === 'number' && Number.isFinite(offset) ? offset : null;
+      const upstreamEquivalent = translatedUpstream(c, syncsOf(evidence.offsetSyncs?.get(offsetKey(topic, c.partition))));
       partitions.push({
         topic,
         remoteTopic: c.topic,
@@ -66,6 +87,7 @@ export function computeCheckpointStatuses(
         downstreamOffset: c.downstreamOffset,
         // A group rewound below its checkpoint has nothing to re-read: 0, never negative.
         lagRecords: committedOffset === null ? null : Math.max(0, committedOffset - c.upstreamOffset),
+        rereadRecords: committedOffset === null || upstreamEquivalent === null ? null : Math.max(0, committedOffset - upstreamEquivalent),
       });
     }
     partitions.sort((a, b) => compareNames(a.topic, b.topic) || a.partition - b.partition);

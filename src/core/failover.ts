@@ -124,7 +124,8 @@ export function failoverVerdict(status: FailoverInput, flow: FailoverFlow, nowMs
   }
   if (lost.length > 0) {
     const total = lost.reduce((n, p) => n + p.recordsLost, 0);
-    reasons.push(`${total} records lost on ${listNames(lost.map(partitionName))}`);
+    // "data lost" leads: it is the reason that pages, and runbooks grep for it.
+    reasons.push(`data lost: ${total} records deleted on the source before MM2 copied them (${listNames(lost.map(partitionName))})`);
   }
   reasons.push(...driftReasons);
 

@@ -81,6 +81,18 @@ export interface FlowConfig {
   connectOffsetsTopic?: string;
 }
 
+/**
+ * The region a range of partitions of a source topic carries (geo-partitioning: a producer routes
+ * region us-east to partitions 0-1, eu-west to 2-3). Exported as mm2_partition_region_info so
+ * dashboards can show lag per region without a region label on every series.
+ */
+export interface PartitionRegion {
+  /** Source topic name. */
+  topic: string;
+  partition: number;
+  region: string;
+}
+
 export interface ConfigWarning {
   file: string;
   line?: number;
@@ -109,6 +121,8 @@ export interface MirrorwatchConfig {
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   /** Problems that do not stop start-up (e.g. a value Java reads differently than intended). */
   warnings: ConfigWarning[];
+  /** Optional geo-partition map, one entry per partition (ranges expanded). */
+  regions?: PartitionRegion[];
 }
 
 // ---------------------------------------------------------------- MM2 records
@@ -213,6 +227,13 @@ export interface GroupCheckpointStatus {
     upstreamOffset: number;
     downstreamOffset: number;
     lagRecords: number | null;
+    /**
+     * Records a consumer of the group failing over now would read again on the target: committed
+     * offset minus the source position its translated (downstream) offset corresponds to. At least
+     * lagRecords; more when MM2 translated conservatively from an older offset sync. null when
+     * the committed offset or the offset sync MM2 translated with is unknown.
+     */
+    rereadRecords?: number | null;
   }[];
 }
 
@@ -262,4 +283,6 @@ export interface Snapshot {
   complete: boolean;
   clusters: ClusterStatus[];
   flows: FlowStatus[];
+  /** The configured geo-partition map (MirrorwatchConfig.regions), for renderers. */
+  regions?: PartitionRegion[];
 }

@@ -27,30 +27,60 @@ export interface FetchRequest extends TopicPartition {
 
 export interface FetchResult extends TopicPartition {
   records: RawRecord[];
-  /** Offset to ask for next time (last record offset + 1, or the request offset if none). */
+  /**
+   * Offset to ask for next time: just past the last record batch read, which may lie beyond the
+   * last record returned (transaction markers, aborted or compacted-away records); the request
+   * offset if nothing was read.
+   */
   nextOffset: number;
+  /** -1 when the broker did not say (any error). */
   highWatermark: number;
-  /** Set when the broker refused this partition (e.g. OFFSET_OUT_OF_RANGE). */
+  /**
+   * Why this partition has no (more) records: a Kafka error name such as OFFSET_OUT_OF_RANGE
+   * (reset to the log start or end) or UNKNOWN_TOPIC_OR_PARTITION, a broker that did not answer,
+   * or a batch that cannot be decoded (e.g. snappy/lz4 compression); records before that batch are
+   * still returned. null when all is well.
+   */
   error: string | null;
 }
 
 export interface CommittedOffset extends TopicPartition {
   group: string;
-  /** -1 when the group has no committed offset for the partition. */
+  /** -1 when the group has no committed offset for the partition (the broker rarely says so). */
   offset: number;
 }
 
+/**
+ * Failures: every method rejects when the cluster cannot be reached (no broker answers), within
+ * about one request timeout per request in flight. Partial failures do not reject: partitions
+ * whose leader moves are retried once after a metadata refresh; what still fails is left out
+ * (fetchOffsets, fetchCommittedOffsets; logged once per call and counted as poll error kind
+ * `partition_offsets` / `committed_offsets`) or carries `error` (fetch).
+ */
 export interface KafkaPort {
   readonly alias: string;
+  /** Reads the cluster metadata once; optional, every method connects on first use. */
   connect(): Promise<void>;
+  /** Idempotent; leaves no socket or timer behind. Calls after it reject. */
   close(): Promise<void>;
-  /** Metadata of every topic on the cluster (internal `__*` topics included). */
+  /** Metadata of every topic on the cluster (internal `__*` topics included); one Metadata request. */
   listTopics(): Promise<TopicInfo[]>;
-  /** Log-start and high watermark of each partition; one ListOffsets round per leader broker. */
+  /**
+   * Log-start offset and high watermark (read_uncommitted) of each distinct partition asked for, in
+   * request order; two ListOffsets requests per leader broker. Uses the metadata of the last
+   * listTopics() when fresh, so a poll costs no second Metadata request.
+   */
   fetchOffsets(partitions: TopicPartition[]): Promise<PartitionOffsets[]>;
-  /** Reads records without a consumer group and without committing; batched per leader broker. */
+  /**
+   * Reads records without a consumer group and without committing: one Fetch per leader broker,
+   * not waiting for new data. One result per distinct partition, in request order. Transaction
+   * markers and records of aborted transactions are skipped.
+   */
   fetch(requests: FetchRequest[]): Promise<FetchResult[]>;
-  /** Committed offsets of the given groups (OffsetFetch); never commits anything. */
+  /**
+   * Committed offsets of the given groups: one OffsetFetch per group for all its partitions, plus a
+   * FindCoordinator the first time (coordinators are cached). Never joins a group, never commits.
+   */
   fetchCommittedOffsets(groups: string[]): Promise<CommittedOffset[]>;
 }
 

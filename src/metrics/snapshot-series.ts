@@ -31,6 +31,7 @@ export const SNAPSHOT_FAMILIES = {
   pollDuration: gauge('mirrorwatch_poll_duration_seconds', 'Duration of the last poll of the cluster.'),
   lastPollSuccess: gauge('mirrorwatch_last_poll_success_timestamp_seconds', 'End of the last successful poll of the cluster.'),
   snapshotTimestamp: gauge('mirrorwatch_snapshot_timestamp_seconds', 'When the snapshot behind these series was computed.'),
+  partitionRegion: gauge('mm2_partition_region_info', 'Always 1: the region a source topic partition carries (geo-partitioning, from the regions setting); join on topic and partition.'),
 } as const satisfies Record<string, FamilySpec>;
 
 type FamilyKey = keyof typeof SNAPSHOT_FAMILIES;
@@ -57,6 +58,7 @@ export function renderSnapshotSeries(snapshot: Snapshot | null, granularity: Gra
     for (const flow of snapshot.flows) writeFlow(w, flow, granularity);
     for (const cluster of snapshot.clusters) writeCluster(w, cluster, granularity);
     w.snapshotTimestamp.add('', snapshot.takenAtMs / MS_PER_SECOND);
+    writeRegions(w.partitionRegion, snapshot.regions ?? [], granularity);
   }
 
   const chunks: Buffer[] = [];
@@ -212,5 +214,26 @@ function writeCluster(w: Record<FamilyKey, FamilyWriter>, cluster: ClusterStatus
     const labels = labelPairs([['cluster', cluster.alias], ['topic', topic]]);
     w.endOffset.add(labels, agg.end);
     w.startOffset.add(labels, agg.start);
+  }
+}
+
+/**
+ * One info series per configured partition, whatever the flows: the map says what a partition
+ * carries, not whether it is replicated. At topic granularity there is no partition to join on,
+ * so the series carry the topic and region only (one per distinct pair).
+ */
+function writeRegions(writer: FamilyWriter, regions: NonNullable<Snapshot['regions']>, granularity: Granularity): void {
+  if (granularity === 'partition') {
+    for (const r of regions) {
+      writer.add('topic="' + escapeLabelValue(r.topic) + '",partition="' + r.partition + '",region="' + escapeLabelValue(r.region) + '"', 1);
+    }
+    return;
+  }
+  const seen = new Set<string>();
+  for (const r of regions) {
+    const labels = 'topic="' + escapeLabelValue(r.topic) + '",region="' + escapeLabelValue(r.region) + '"';
+    if (seen.has(labels)) continue;
+    seen.add(labels);
+    writer.add(labels, 1);
   }
 }

@@ -90,5 +90,6 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     complete: input.clusters.every((c) => c.polls > 0),
     clusters: input.clusters.map(clusterStatus),
     flows,
+    ...(input.config.regions ? { regions: input.config.regions } : {}),
   };
 }

@@ -89,7 +89,7 @@ describe('failoverVerdict', () => {
     [
       'records lost',
       (s) => (s.topics = [topic('orders', [partition('orders', 0, { recordsLost: 12 }), partition('orders', 1)])]),
-      ['12 records lost on orders-0'],
+      ['data lost: 12 records deleted on the source before MM2 copied them (orders-0)'],
     ],
     [
       'remote topic missing',
@@ -171,7 +171,7 @@ describe('failoverVerdict', () => {
     expect(v.reasons).toEqual([
       'heartbeat stale: 100 s > 30 s',
       'lag 16 records > 0 on 8 partitions',
-      '8 records lost on orders-0, orders-1, orders-2, orders-3, orders-4 and 3 more',
+      'data lost: 8 records deleted on the source before MM2 copied them (orders-0, orders-1, orders-2, orders-3, orders-4 and 3 more)',
     ]);
     expect(v.rpo).toEqual({ records: 16, seconds: 5 });
   });

@@ -14,13 +14,14 @@ export interface ToolResult {
   status: number | null;
   /** stdout and stderr together, as the tool printed them. */
   output: string;
+  stdout: string;
 }
 
 /** Runs a tool with arguments (no shell) from the repository root. */
 export function runTool(command: string, args: readonly string[], cwd: string = REPO_ROOT): ToolResult {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000 });
-  if (r.error) return { status: null, output: `${command}: ${r.error.message}` };
-  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  if (r.error) return { status: null, output: `${command}: ${r.error.message}`, stdout: '' };
+  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '' };
 }
 
 /** The command for a tool, from $PROMTOOL / $AMTOOL or PATH; null when it does not run. */

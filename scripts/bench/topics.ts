@@ -1,0 +1,81 @@
+// Grows the benchmark's topic set on the harness clusters: plain topics on the source and their
+// MM2-style copies (`<source>.<topic>`) on the target, so that each cluster holds the same number
+// of partitions and the flow reads both sides.
+import { Kafka, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import type { ClusterRef } from '../../test/harness/kafka.js';
+
+export const TOPIC_PREFIX = 'bench-';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+/** `bench-00042`: fixed width so names sort in creation order. */
+export function benchTopicName(index: number): string {
+  return TOPIC_PREFIX + String(index).padStart(5, '0');
+}
+
+/**
+ * Topics to add so that the bench topics hold `target` partitions when `have` exist already in
+ * `existingTopics` topics: full topics of `perTopic` partitions, the last one smaller if needed.
+ */
+export function planTopics(have: number, existingTopics: number, target: number, perTopic: number): TopicSpec[] {
+  if (!Number.isInteger(perTopic) || perTopic < 1) throw new Error(`partitions per topic must be a positive integer, got ${perTopic}`);
+  const out: TopicSpec[] = [];
+  let missing = Math.max(0, target - have);
+  let index = existingTopics;
+  while (missing > 0) {
+    const partitions = Math.min(perTopic, missing);
+    out.push({ name: benchTopicName(index++), partitions });
+    missing -= partitions;
+  }
+  return out;
+}
+
+/** Splits `items` into consecutive batches of at most `size`. */
+export function batches<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`batch size must be a positive integer, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A kafkajs admin with timeouts fit for creating thousands of partitions on a busy machine. */
+export async function benchAdmin(cluster: ClusterRef): Promise<Admin> {
+  const kafka = new Kafka({
+    clientId: `mw-bench-${cluster.alias}`,
+    brokers: [cluster.bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 5000,
+    requestTimeout: 120_000,
+    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  return admin;
+}
+
+/**
+ * Creates `topics` in batches of `batchSize` per CreateTopics request, calling `progress` with the
+ * partitions created so far. Leaders are not awaited here: the monitor's warm-up polls wait until
+ * every partition answers.
+ */
+export async function createTopics(
+  admin: Admin,
+  topics: readonly TopicSpec[],
+  batchSize: number,
+  progress: (createdPartitions: number) => void,
+): Promise<void> {
+  let created = 0;
+  for (const batch of batches(topics, batchSize)) {
+    await admin.createTopics({
+      waitForLeaders: false,
+      timeout: 120_000,
+      topics: batch.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
+    });
+    created += batch.reduce((n, t) => n + t.partitions, 0);
+    progress(created);
+  }
+}
