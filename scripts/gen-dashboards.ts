@@ -55,7 +55,10 @@ function targetsJson(targets: readonly Target[]): Json[] {
 
 // ---------------------------------------------------------------- field config pieces
 
-type Unit = 'short' | 's' | 'dtdurations' | 'percentunit' | 'bytes' | 'none' | 'reqps';
+// Grafana unit ids; `suffix:<text>` is Grafana's custom unit (value followed by the text).
+type Unit = 'short' | 's' | 'percentunit' | 'bytes' | 'reqps' | typeof RECORDS_PER_SECOND | typeof ERRORS_PER_SECOND;
+const RECORDS_PER_SECOND = 'suffix: rec/s';
+const ERRORS_PER_SECOND = 'suffix: err/s';
 
 const GREEN_RED_AT = (value: number): JsonObject => ({
   mode: 'absolute',
@@ -510,7 +513,7 @@ function overview(): JsonObject {
             title: 'Source produce rate per flow',
             description: "Records per second written into the source topics each flow selects (mm2:flow_source_records:rate5m): the rate MM2 must sustain. Times the average record size, it is the flow's share of the inter-datacenter bandwidth.",
             targets: [{ expr: 'mm2:flow_source_records:rate5m', legend: FLOW_LEGEND }],
-            unit: 'reqps',
+            unit: RECORDS_PER_SECOND,
             width: 12,
             height: 8,
           }),
@@ -716,7 +719,7 @@ function flowDetail(): JsonObject {
               { expr: `sum by (topic) (rate(mm2_partition_end_offset{cluster="$source", topic=~"$topic"}[$__rate_interval]))`, legend: 'source {{topic}}' },
               { expr: `sum by (topic) (rate(mm2_partition_end_offset{${REMOTE_TOPICS}}[$__rate_interval]))`, legend: 'remote {{topic}}' },
             ],
-            unit: 'reqps',
+            unit: RECORDS_PER_SECOND,
             width: 12,
             height: 8,
           }),
@@ -883,7 +886,7 @@ function monitorHealth(): JsonObject {
             title: 'Poll errors by kind',
             description: 'Rate of failed polls or poll steps per cluster and kind. No data while nothing fails.',
             targets: [{ expr: `sum by (cluster, kind) (rate(mirrorwatch_poll_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{kind}}' }],
-            unit: 'reqps',
+            unit: ERRORS_PER_SECOND,
             width: 12,
             height: 8,
           }),
@@ -891,7 +894,7 @@ function monitorHealth(): JsonObject {
             title: 'Decode errors by topic',
             description: 'Rate of MM2 records that did not decode, per cluster and topic. No data while everything decodes.',
             targets: [{ expr: `sum by (cluster, topic) (rate(mirrorwatch_decode_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{topic}}' }],
-            unit: 'reqps',
+            unit: ERRORS_PER_SECOND,
             width: 12,
             height: 8,
           }),

@@ -106,7 +106,15 @@ function summarizeSnapshot(s: Snapshot | null): SnapshotSummary {
   };
 }
 
-async function start(configFile: string, httpPort: number | undefined): Promise<AgentResponses['start']> {
+/** With a config file: the daemon's wiring. Without: metrics and HTTP only, for synthetic snapshots. */
+async function start(configFile: string | undefined, httpPort: number | undefined): Promise<AgentResponses['start']> {
+  if (configFile === undefined) {
+    const m = createMetrics({ version: VERSION, logger, maxSeries: Number.MAX_SAFE_INTEGER });
+    metrics = m;
+    http = createHttpServer({ host: '127.0.0.1', port: httpPort ?? 0, logger, metrics: m, getSnapshot: () => null, isAlive: () => true, version: VERSION });
+    const address = await http.start();
+    return { url: address.url, granularity: m.granularity, maxSeries: Number.MAX_SAFE_INTEGER };
+  }
   config = loadConfig(configFile);
   const m = createMetrics({ version: VERSION, granularity: config.granularity, maxSeries: config.maxSeries, logger });
   metrics = m;
@@ -188,12 +196,7 @@ async function cycles(count: number): Promise<AgentResponses['cycles']> {
 
 /** Publishes synthetic snapshots of about `targetSeries` series and times the layer against the bare builder. */
 async function synthetic(targetSeries: number, reps: number): Promise<SyntheticFigures> {
-  if (!metrics) {
-    metrics = createMetrics({ version: VERSION, logger, maxSeries: Number.MAX_SAFE_INTEGER });
-    const m = metrics;
-    http = createHttpServer({ host: '127.0.0.1', port: 0, logger, metrics: m, getSnapshot: () => null, isAlive: () => true, version: VERSION });
-  }
-  const m = metrics;
+  const m = need(metrics, 'metrics');
   // largeSnapshot writes 7 series per partition (3 lag series, start and end offsets on 2 clusters).
   const perTopic = 10;
   const topics = Math.max(1, Math.round(targetSeries / 7 / perTopic));
@@ -255,20 +258,12 @@ async function handle(req: AgentRequest): Promise<unknown> {
       return summarizeSnapshot(monitor?.latest() ?? null);
     case 'logs':
       return logs.summary;
-    case 'synthetic': {
-      const figures = await synthetic(req.targetSeries, req.reps);
-      if (http && !listening) {
-        await http.start();
-        listening = true;
-      }
-      return figures;
-    }
+    case 'synthetic':
+      return synthetic(req.targetSeries, req.reps);
     case 'stop':
       return stop();
   }
 }
-
-let listening = false;
 
 process.on('message', (msg: AgentRequest) => {
   void handle(msg).then(

@@ -60,7 +60,7 @@ export interface SyntheticFigures {
 }
 
 export type AgentRequest =
-  | { id: number; type: 'start'; configFile: string; httpPort?: number }
+  | { id: number; type: 'start'; configFile?: string; httpPort?: number }
   | { id: number; type: 'warmup'; expectedPartitions: Record<string, number>; timeoutMs: number }
   | { id: number; type: 'cycles'; count: number }
   | { id: number; type: 'eventLoopReset' }

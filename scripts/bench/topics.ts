@@ -42,9 +42,9 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A kafkajs admin with timeouts fit for creating thousands of partitions on a busy machine. */
-export async function benchAdmin(cluster: ClusterRef): Promise<Admin> {
-  const kafka = new Kafka({
+/** A kafkajs client with timeouts fit for creating thousands of partitions on a busy machine. */
+export function benchKafka(cluster: ClusterRef): Kafka {
+  return new Kafka({
     clientId: `mw-bench-${cluster.alias}`,
     brokers: [cluster.bootstrap],
     logLevel: logLevel.NOTHING,
@@ -52,7 +52,10 @@ export async function benchAdmin(cluster: ClusterRef): Promise<Admin> {
     requestTimeout: 120_000,
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
   });
-  const admin = kafka.admin();
+}
+
+export async function benchAdmin(cluster: ClusterRef): Promise<Admin> {
+  const admin = benchKafka(cluster).admin();
   await admin.connect();
   return admin;
 }
@@ -78,4 +81,32 @@ export async function createTopics(
     created += batch.reduce((n, t) => n + t.partitions, 0);
     progress(created);
   }
+}
+
+/** Writes `perPartition` small records to every partition of `topics`, a few hundred topics per request. */
+export async function fillPartitions(cluster: ClusterRef, topics: readonly TopicSpec[], perPartition: number, progress: (topicsDone: number) => void): Promise<void> {
+  if (perPartition <= 0 || topics.length === 0) return;
+  const producer = benchKafka(cluster).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    let done = 0;
+    for (const batch of batches(topics, 200)) {
+      await producer.sendBatch({
+        acks: 1,
+        topicMessages: batch.map((t) => ({
+          topic: t.name,
+          messages: Array.from({ length: t.partitions * perPartition }, (_, i) => ({ partition: i % t.partitions, value: 'mirrorwatch bench' })),
+        })),
+      });
+      done += batch.length;
+      progress(done);
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Commits an offset for each group (groups with no members; nothing consumes). */
+export async function commitGroups(admin: Admin, groups: readonly string[], topic: string, offset: number): Promise<void> {
+  for (const groupId of groups) await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: String(offset) }] });
 }

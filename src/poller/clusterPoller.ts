@@ -146,10 +146,11 @@ export class ClusterPoller {
       this.state.up = false;
       this.state.lastError = message;
       // A timed-out poll may still be waiting on Kafka: it must settle before the next one starts,
-      // and a fresh connection is made then, so half-broken sockets are not reused.
+      // and the next one reads the metadata afresh. The port must NOT be closed here: close() is
+      // final (KafkaPort contract), and a closed port would keep this cluster down forever after
+      // one failed poll. Connections the broker dropped are re-established on next use.
       this.connected = false;
       await Promise.race([work.catch(() => {}), delay(timeoutMs)]);
-      await this.port.close().catch(() => {});
     } finally {
       clearTimeout(timer);
       this.state.polls++;

@@ -89,6 +89,22 @@ export class Monitor {
     this.rebuild();
   }
 
+  /** One log line when a flow becomes ready or not ready, so the log tells the story of an incident. */
+  private logTransitions(previous: Snapshot | null, next: Snapshot): void {
+    if (!next.complete) return;
+    const before = new Map((previous?.complete ? previous.flows : []).map((f) => [flowKey(f.source, f.target), f.failover.ready]));
+    for (const f of next.flows) {
+      const flow = flowKey(f.source, f.target);
+      const was = before.get(flow);
+      if (was === f.failover.ready) continue;
+      if (f.failover.ready) {
+        this.options.logger.info({ flow, lagRecords: f.totals.lagRecords }, `flow ${flow} is failover-ready`);
+      } else {
+        this.options.logger.warn({ flow, reasons: f.failover.reasons }, `flow ${flow} is not failover-ready: ${f.failover.reasons.join('; ')}`);
+      }
+    }
+  }
+
   private rebuild(): Snapshot {
     const snapshot = buildSnapshot({
       config: this.options.config,
@@ -99,6 +115,7 @@ export class Monitor {
       nowMs: this.now(),
       sequence: ++this.sequence,
     });
+    this.logTransitions(this.snapshot, snapshot);
     this.snapshot = snapshot;
     try {
       this.options.onSnapshot?.(snapshot);

@@ -24,6 +24,20 @@ export interface StartClusterOptions {
   heapMb?: number;
   /** How long to wait for the broker to answer (default 90 s). */
   readyTimeoutMs?: number;
+  /** Listeners besides PLAINTEXT (which the harness itself uses), e.g. SASL_SSL or one behind a proxy. */
+  extraListeners?: ExtraListener[];
+  /** Extra `kafka-storage format` arguments, e.g. `--add-scram SCRAM-SHA-512=[name=u,password=p]`. */
+  formatArgs?: string[];
+}
+
+export interface ExtraListener {
+  /** Listener name (letters, digits, `_`), e.g. SECURE; settings go in brokerProps as `listener.name.<lower-case name>.*`. */
+  name: string;
+  securityProtocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  /** Port to bind on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** Port advertised to clients (default: the bound port), e.g. a proxy's that forwards to it. */
+  advertisedPort?: number;
 }
 
 export interface KafkaCluster extends ClusterRef {
@@ -36,6 +50,8 @@ export interface KafkaCluster extends ClusterRef {
   dir: string;
   logFile: string;
   propertiesFile: string;
+  /** Bound port of each extra listener, by name. */
+  listenerPorts: Record<string, number>;
   readonly isRunning: boolean;
   readonly pid: number | undefined;
   /** Graceful stop: SIGTERM, SIGKILL after `timeoutMs` (default 20 s). */
@@ -65,15 +81,29 @@ export async function startCluster(opts: StartClusterOptions): Promise<KafkaClus
     const port = opts.port ?? (await freePort());
     let controllerPort = await freePort();
     while (controllerPort === port) controllerPort = await freePort();
+    const listenerPorts: Record<string, number> = {};
+    for (const l of opts.extraListeners ?? []) {
+      let p = l.port ?? (await freePort());
+      while (l.port === undefined && [port, controllerPort, ...Object.values(listenerPorts)].includes(p)) p = await freePort();
+      listenerPorts[l.name] = p;
+    }
+    const extra = opts.extraListeners ?? [];
     const props: Record<string, string> = {
       'process.roles': 'broker,controller',
       'node.id': '1',
       'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-      listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+      listeners: [
+        `PLAINTEXT://127.0.0.1:${port}`,
+        `CONTROLLER://127.0.0.1:${controllerPort}`,
+        ...extra.map((l) => `${l.name}://127.0.0.1:${listenerPorts[l.name]}`),
+      ].join(','),
+      'advertised.listeners': [
+        `PLAINTEXT://127.0.0.1:${port}`,
+        ...extra.map((l) => `${l.name}://127.0.0.1:${l.advertisedPort ?? listenerPorts[l.name]}`),
+      ].join(','),
       'controller.listener.names': 'CONTROLLER',
       'inter.broker.listener.name': 'PLAINTEXT',
-      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      'listener.security.protocol.map': ['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT', ...extra.map((l) => `${l.name}:${l.securityProtocol}`)].join(','),
       'log.dirs': dataDir,
       'num.partitions': '1',
       'offsets.topic.replication.factor': '1',
@@ -109,19 +139,20 @@ export async function startCluster(opts: StartClusterOptions): Promise<KafkaClus
       heapMb: opts.heapMb ?? 384,
     });
     rmSync(dataDir, { recursive: true, force: true });
-    await formatStorage(jvm, propertiesFile);
-    const cluster = makeCluster(opts, install.version, jvm, { port, controllerPort, dir, logFile, propertiesFile });
+    await formatStorage(jvm, propertiesFile, opts.formatArgs ?? []);
+    const cluster = makeCluster(opts, install.version, jvm, { port, controllerPort, dir, logFile, propertiesFile, listenerPorts });
     try {
       await cluster.start();
       return cluster;
     } catch (err) {
       const bindFailure = /Address already in use|BindException/.test(tailFile(logFile, 200));
-      if (!bindFailure || opts.port !== undefined || attempt >= MAX_BIND_ATTEMPTS) throw err;
+      const fixedPorts = opts.port !== undefined || (opts.extraListeners ?? []).some((l) => l.port !== undefined);
+      if (!bindFailure || fixedPorts || attempt >= MAX_BIND_ATTEMPTS) throw err;
     }
   }
 }
 
-async function formatStorage(jvm: JvmProcess, propertiesFile: string): Promise<void> {
+async function formatStorage(jvm: JvmProcess, propertiesFile: string, extraArgs: string[]): Promise<void> {
   const clusterId = kraftClusterId();
   const { code, output } = await jvm.runTool('format', 'kafka.tools.StorageTool', [
     'format',
@@ -129,6 +160,7 @@ async function formatStorage(jvm: JvmProcess, propertiesFile: string): Promise<v
     clusterId,
     '-c',
     propertiesFile,
+    ...extraArgs,
   ]);
   writeFileSync(join(jvm.spec.dir, 'format.log'), output);
   if (code !== 0) {
@@ -150,6 +182,7 @@ interface Placement {
   dir: string;
   logFile: string;
   propertiesFile: string;
+  listenerPorts: Record<string, number>;
 }
 
 function makeCluster(opts: StartClusterOptions, version: string, jvm: JvmProcess, at: Placement): KafkaCluster {

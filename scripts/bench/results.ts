@@ -1,0 +1,98 @@
+// Shape of bench/results/<timestamp>.json.
+import type { MachineInfo } from './machine.js';
+import type { LogSummary, MemoryFigures } from './protocol.js';
+import type { Summary } from './stats.js';
+
+export interface StepResult {
+  /** Bench partitions per cluster. */
+  partitions: number;
+  topicsPerCluster: number;
+  /** Wall time to create this step's new topics on both clusters (and fill them). */
+  setupSeconds: number;
+  warmup: { cycles: number; ms: number };
+  cycles: number;
+  /** Per cluster: mirrorwatch_poll_duration_seconds over the cycles. */
+  pollSeconds: Record<string, Summary>;
+  /** Monitor.pollOnce(): both clusters, snapshot rebuilds and publishes. */
+  cycleWallMs: Summary;
+  /** metrics.publish() time per cycle (the monitor publishes after each cluster's poll and once more). */
+  publishMsPerCycle: Summary;
+  /** Median per cycle, per cluster and API. */
+  requestsPerCycle: Record<string, Record<string, number>>;
+  requestsPerCycleTotal: number;
+  series: number;
+  /** Longest event-loop block per cycle while the scraper ran. */
+  eventLoopMaxMsPerCycle: Summary;
+  scrapesDuringCycles: { ms: Summary; bytes: number };
+  loadAverage: number[];
+  pollErrors: string[];
+}
+
+export interface ScrapeFigures {
+  ms: Summary;
+  bytes: number;
+  /** Longest event-loop block in the agent while each scrape was served. */
+  eventLoopMaxMs: Summary;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  series?: number;
+  pollSecondsP50?: Record<string, number>;
+  requestsPerCycleTotal?: number;
+  publishMsP50?: number;
+}
+
+export interface KafkaResults {
+  kafkaVersion: string;
+  mm2Version: string | null;
+  brokersPerCluster: number;
+  partitionsPerTopic: number;
+  groups: number;
+  recordsPerPartition: number;
+  steps: StepResult[];
+  memory: { afterWarmup: MemoryFigures; afterCycles: MemoryFigures };
+  idleScrapes: ScrapeFigures;
+  brokers: { alias: string; rssMB: number; maxOpenFiles: number | null }[];
+  logs: LogSummary;
+  checks: CheckResult[];
+}
+
+export interface SyntheticResult {
+  targetSeries: number;
+  series: number;
+  bytes: number;
+  publishMs: Summary;
+  renderMs: Summary;
+  /** publish + render per repetition: what the metrics layer costs for a new snapshot and a scrape. */
+  layerMs: Summary;
+  bareMs: Summary;
+  /** layer p50 / bare p50. */
+  ratio: number | null;
+  publishEventLoopMaxMs: number;
+  scrapes: ScrapeFigures;
+  memory: MemoryFigures;
+}
+
+export interface TargetResult {
+  name: string;
+  target: string;
+  measured: string;
+  /** null: not measured in this run (mode or scale). */
+  pass: boolean | null;
+  note?: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  machine: MachineInfo;
+  loadAverageAtEnd: number[];
+  options: Record<string, unknown>;
+  kafka?: KafkaResults;
+  synthetic?: SyntheticResult[];
+  targets: TargetResult[];
+}
