@@ -52,6 +52,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     getConfigSummary: () => redactConfig(config),
     isAlive: () => monitor.isAlive(),
     version: VERSION,
+    ...(config.http.tls ? { tls: config.http.tls } : {}),
+    ...(config.http.basicAuthUsers ? { basicAuthUsers: config.http.basicAuthUsers } : {}),
   });
   const address = await http.start();
   monitor.start();

@@ -12,7 +12,7 @@ import { benchConfigYaml } from './config.js';
 import type { BenchConfigOptions } from './config.js';
 import { progressBar } from './progress.js';
 import type { CycleResult } from './protocol.js';
-import type { CheckResult, KafkaResults, ScrapeFigures, StepResult } from './results.js';
+import type { CheckResult, KafkaResults, StepResult } from './results.js';
 import { countSamples, scrape, scrapeLoop } from './scraper.js';
 import { medianCounts, summarize, sumValues } from './stats.js';
 import { benchAdmin, commitGroups, createTopics, fillPartitions, planTopics } from './topics.js';

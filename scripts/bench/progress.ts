@@ -20,6 +20,7 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
   const started = Date.now();
   let lastDecile = -1;
   let last = 0;
+  let printed = -1;
   const write = (done: number, final: boolean): void => {
     last = done;
     const line = progressLine(label, done, total, Date.now() - started);
@@ -28,8 +29,9 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
       return;
     }
     const decile = total > 0 ? Math.floor((10 * done) / total) : 10;
-    if (decile !== lastDecile || final) {
+    if (decile !== lastDecile || (final && printed !== done)) {
       lastDecile = decile;
+      printed = done;
       stream.write(`${line}\n`);
     }
   };

@@ -1,8 +1,7 @@
 // The synthetic half: no Kafka. The agent publishes snapshots of 10k, 100k and 300k series through
 // the metrics layer and through the bare string builder, then serves them to the scraper.
 import { AgentClient, scrapeWhileIdle } from './agentClient.js';
-import type { ScrapeFigures, SyntheticResult } from './results.js';
-import { scrape } from './scraper.js';
+import type { SyntheticResult } from './results.js';
 import { ratio, summarize } from './stats.js';
 
 export interface SyntheticOptions {

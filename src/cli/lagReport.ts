@@ -145,16 +145,16 @@ export function formatLagTable(reading: FlowReading, topic?: string): string {
   }
   const totals = lagTotals(topics);
   const parts = [
-    `total: ${totals.lagRecords} records behind on ${totals.laggingPartitions} of ${totals.partitions} partitions`,
+    `total: ${totals.lagRecords} records behind on ${totals.laggingPartitions} of ${totals.partitions} partition${totals.partitions === 1 ? '' : 's'}`,
     `max lag ${totals.maxLagSeconds === null ? 'unknown' : formatSeconds(totals.maxLagSeconds)}`,
     `${totals.recordsLost} records lost`,
   ];
-  if (totals.unknownPartitions > 0) parts.push(`lag unknown on ${totals.unknownPartitions} partitions`);
+  if (totals.unknownPartitions > 0) parts.push(`lag unknown on ${totals.unknownPartitions} partition${totals.unknownPartitions === 1 ? '' : 's'}`);
   out.push(parts.join('; '));
   if (withRegion) {
     for (const r of regionTotals(rows)) {
       const extra = r.unknownPartitions > 0 ? `, unknown on ${r.unknownPartitions}` : '';
-      out.push(`  region ${r.region}: ${r.lagRecords} records behind on ${r.partitions} partitions${extra}, max lag ${r.maxLagSeconds === null ? 'unknown' : formatSeconds(r.maxLagSeconds)}, ${r.recordsLost} lost`);
+      out.push(`  region ${r.region}: ${r.lagRecords} records behind on ${r.partitions} partition${r.partitions === 1 ? '' : 's'}${extra}, max lag ${r.maxLagSeconds === null ? 'unknown' : formatSeconds(r.maxLagSeconds)}, ${r.recordsLost} lost`);
     }
   }
   const hb = flow.heartbeat;
@@ -168,11 +168,13 @@ export function formatLagTable(reading: FlowReading, topic?: string): string {
   const v = flow.failover;
   const rpo = `RPO now: ${v.rpo.records === null ? 'unknown' : `${v.rpo.records} records`}, ${v.rpo.seconds === null ? 'unknown' : formatSeconds(v.rpo.seconds)}`;
   out.push(v.ready ? `failover: ready; ${rpo}` : `failover: NOT ready: ${v.reasons.join('; ')}; ${rpo}`);
-  out.push(
-    reading.lagSecondsBasis === 'record-timestamp'
-      ? 'LAG S: age of the first record not yet copied (from its timestamp).'
-      : 'LAG S: from the monitor\'s end-offset samples, accurate to about one poll interval.',
-  );
+  if (totals.laggingPartitions > 0) {
+    out.push(
+      reading.lagSecondsBasis === 'record-timestamp'
+        ? 'LAG S: age of the first record not yet copied (from its timestamp).'
+        : "LAG S: from the monitor's end-offset samples, accurate to about one poll interval.",
+    );
+  }
   return out.join('\n');
 }
 

@@ -3,8 +3,14 @@
 // (timeout, not verified), 2 bad configuration or usage.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { collect } from './args.js';
 import { checkConfigCommand } from './checkConfigCommand.js';
+import { processIo } from './commandIo.js';
+import { runLag } from './lagCommand.js';
+import { runLint } from './lintCommand.js';
 import { runCommand } from './runCommand.js';
+import { runVerify } from './verifyCommand.js';
+import { runWait } from './waitCommand.js';
 
 const program = new Command();
 program
@@ -28,6 +34,59 @@ program
   .option('-c, --config <file>', 'YAML config or mm2.properties (default: $MIRRORWATCH_CONFIG)')
   .option('--json', 'print the effective configuration as JSON (secrets redacted)')
   .action(checkConfigCommand);
+
+// The runbook commands end the process with their exit code: it is their interface, and no
+// client socket or timer may keep a script waiting.
+const exitWith = async (code: Promise<number>): Promise<never> => process.exit(await code);
+const SOURCE_HELP = 'mirrorwatch YAML or mm2.properties: poll the clusters directly (default: $MIRRORWATCH_CONFIG)';
+const URL_HELP = 'ask a running mirrorwatch instead, e.g. http://localhost:9467 (default: $MIRRORWATCH_URL)';
+
+program
+  .command('lag')
+  .description('print where replication of a flow stands, per topic and partition, with totals; exit 0, 1 when unreadable, 2 on bad usage')
+  .requiredOption('--flow <source->target>', 'the flow; quote it in a shell: --flow \'us-east->us-west\'')
+  .option('--topic <topic>', 'only this topic (source or remote name)')
+  .option('--json', 'print JSON')
+  .option('-c, --config <file>', SOURCE_HELP)
+  .option('--url <url>', URL_HELP)
+  .option('--log-level <level>', 'log to stderr at this level (default: fatal)')
+  .action((opts) => exitWith(runLag(opts, processIo())));
+
+program
+  .command('wait')
+  .description('wait until every partition of a flow has lag <= N, with live progress; exit 0 when reached, 1 on timeout (remaining lag printed)')
+  .requiredOption('--flow <source->target>', 'the flow; quote it in a shell: --flow \'us-east->us-west\'')
+  .option('--max-lag <records>', 'lag bound per partition (default 0)')
+  .option('--group <group>', 'also wait until this consumer group\'s commits are checkpointed (repeatable)', collect)
+  .option('--timeout <duration>', 'give up after this long (default 10m)')
+  .option('--interval <duration>', 'time between reads (default 2s)')
+  .option('-c, --config <file>', SOURCE_HELP)
+  .option('--url <url>', URL_HELP)
+  .option('--log-level <level>', 'log to stderr at this level (default: fatal)')
+  .action((opts) => exitWith(runWait(opts, processIo())));
+
+program
+  .command('verify')
+  .description('check the target is a complete copy: remote topics and partitions, lag 0, nothing lost, Connect offsets caught up, heartbeats fresh; exit 0/1')
+  .requiredOption('--flow <source->target>', 'the flow; quote it in a shell: --flow \'us-east->us-west\'')
+  .option('--json', 'print the report as JSON')
+  .option('--timeout <duration>', 'keep re-checking until verified or this long has passed (default 0: check once)')
+  .option('--interval <duration>', 'time between checks with --timeout (default 2s)')
+  .option('--max-heartbeat-age <duration>', 'heartbeats older than this fail (default: the flow\'s maxHeartbeatAge, else 30s)')
+  .option('-c, --config <file>', SOURCE_HELP)
+  .option('--url <url>', URL_HELP)
+  .option('--log-level <level>', 'log to stderr at this level (default: fatal)')
+  .action((opts) => exitWith(runVerify(opts, processIo())));
+
+program
+  .command('lint')
+  .description('report what MM2 reads differently in an mm2.properties file than its author meant; exit 1 on errors, 0 on warnings only')
+  .argument('<file>', 'the mm2.properties file')
+  .option('--json', 'print findings as JSON')
+  .option('--brokers <alias=n,...>', 'brokers per cluster, to check replication factors (repeatable)', collect)
+  .option('--kafka-version <version>', 'Kafka version MM2 runs (default 4): keys removed in 4.0 are errors from 4 on, warnings before')
+  .option('--check-topics', 'connect to the clusters and report topic filters that match no topic')
+  .action((file: string, opts) => exitWith(runLint(file, opts, processIo())));
 
 try {
   await program.parseAsync(process.argv);

@@ -46,6 +46,7 @@ export type LintRule =
   | 'no-heartbeats'
   | 'replication-factor'
   | 'invalid-regex'
+  | 'regex-escape'
   | 'filter-matches-nothing'
   | 'config';
 
@@ -218,6 +219,7 @@ export function lintMm2Properties(input: Buffer | string, file: string, options:
   lintValues(ctx, imported.pairs, explained);
   lintKeys(ctx);
   lintRegexes(ctx);
+  lintRegexEscapes(ctx, typeof input === 'string' ? input : input.toString('latin1'));
   const flows = lintHeartbeats(ctx, imported.flows, imported.pairs);
   lintReplicationFactors(ctx, imported.pairs);
   lintFilters(ctx, imported.pairs);
@@ -395,6 +397,60 @@ function lintRegexes(ctx: Ctx): void {
           t.error.kind === 'invalid'
             ? `${e.key}: "${pattern}" is not a valid regular expression (${t.error.message}): MM2 fails to start the connectors that read it.`
             : `${e.key}: "${pattern}" is valid Java but uses syntax mirrorwatch cannot evaluate (${t.error.message}): mirrorwatch refuses to load this file.`,
+      });
+    }
+  }
+}
+
+/**
+ * A regex escape written with one backslash loses it: Java properties read `\\d` as `d` and
+ * `\\.` as `.` (only \\t, \\n, \\r, \\f and \\uXXXX mean something). `\\d`, `\\w`, `\\s`, `\\b`
+ * turn into letters (an error); `\\.` outside a character class turns into "any character" (a
+ * warning: broader than meant, rarely harmful). Read from the raw lines, since the parsed value no
+ * longer shows the backslash.
+ */
+function lintRegexEscapes(ctx: Ctx, text: string): void {
+  const rawLines = text.split(/\r\n|\r|\n/);
+  for (const e of ctx.byKey.values()) {
+    const scope = scopeOf(e.key, ctx.aliases);
+    if ((scope.kind !== 'flow' && scope.kind !== 'top') || !FILTER_KEYS.includes(scope.rest)) continue;
+    const raw = rawLines.slice(e.line - 1, e.endLine).join('\n');
+    const sep = raw.search(/[=:\s]/);
+    const value = sep < 0 ? '' : raw.slice(sep);
+    const classes = new Set<string>();
+    let dots = false;
+    let inClass = false;
+    for (let i = 0; i < value.length; i++) {
+      const c = value[i]!;
+      if (c !== '\\') {
+        if (c === '[') inClass = true;
+        else if (c === ']') inClass = false;
+        continue;
+      }
+      let n = 0;
+      while (value[i + n] === '\\') n++;
+      const next = value[i + n];
+      i += n - 1;
+      if (n % 2 === 0 || next === undefined || /[tnrfu\n]/.test(next)) continue;
+      if (/[dDsSwWbB]/.test(next)) classes.add(`\\${next}`);
+      else if (next === '.' && !inClass) dots = true;
+    }
+    const at = { line: e.line, key: e.key };
+    if (classes.size > 0) {
+      const list = [...classes].join(', ');
+      add(ctx, {
+        ...at,
+        severity: 'error',
+        rule: 'regex-escape',
+        message: `${e.key}: Java properties drop a single backslash, so ${list} reach${classes.size === 1 ? 'es' : ''} the regex as plain letters and the pattern matches other topics or groups than meant. Double the backslash (${[...classes].map((x) => `\\${x}`).join(', ')}).`,
+      });
+    }
+    if (dots) {
+      add(ctx, {
+        ...at,
+        severity: 'warning',
+        rule: 'regex-escape',
+        message: `${e.key}: Java properties drop a single backslash, so \\. reaches the regex as . (any character) and matches more names than meant. Write \\\\. for a literal dot.`,
       });
     }
   }

@@ -14,6 +14,7 @@ import type { ConfigWarning, FlowConfig, MirrorwatchConfig, PartitionRegion, Rep
 import { DEFAULTS } from './defaults.js';
 import type { ClusterDraft, FileRef, FlowDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { formatDuration } from './duration.js';
+import { resolveHttpProtection } from './httpProtection.js';
 import { importMm2Properties, type Mm2Import } from './mm2Import.js';
 import { ConfigError, type ConfigProblem } from './problems.js';
 import { resolveCluster } from './resolve.js';
@@ -288,6 +289,7 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
   }
 
   const regions = cfg.regions ? expandRegions(file, cfg.regions, problems) : undefined;
+  const httpProtection = resolveHttpProtection(file, cfg.http, problems);
 
   // ---- secrets and PEM files last: only worth reading when the rest holds together
   const clusters = problems.length === 0 ? drafts.map((d) => resolveCluster(d, env, problems)) : [];
@@ -308,7 +310,7 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     flows,
     replicationPolicy,
     poll: { intervalMs, timeoutMs },
-    http: { host: cfg.http?.host ?? DEFAULTS.httpHost, port: cfg.http?.port ?? DEFAULTS.httpPort },
+    http: { host: cfg.http?.host ?? DEFAULTS.httpHost, port: cfg.http?.port ?? DEFAULTS.httpPort, ...httpProtection },
     granularity: cfg.granularity ?? DEFAULTS.granularity,
     maxSeries: cfg.maxSeries ?? DEFAULTS.maxSeries,
     logLevel: cfg.logLevel ?? DEFAULTS.logLevel,

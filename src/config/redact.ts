@@ -1,5 +1,6 @@
 // Copies of the configuration that are safe to log or serve from /api: secrets replaced.
 import type { ClusterConfig, MirrorwatchConfig } from '../core/types.js';
+import { redactHttp } from './httpProtection.js';
 
 export const REDACTED = '[redacted]';
 
@@ -21,7 +22,7 @@ export function redactConfig(config: MirrorwatchConfig): MirrorwatchConfig {
     flows: config.flows.map((f) => ({ ...f, topics: [...f.topics], topicsExclude: [...f.topicsExclude], groups: [...f.groups] })),
     replicationPolicy: { ...config.replicationPolicy },
     poll: { ...config.poll },
-    http: { ...config.http },
+    http: redactHttp(config.http),
     warnings: config.warnings.map((w) => ({ ...w })),
   };
 }

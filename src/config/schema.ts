@@ -2,6 +2,7 @@
 // misspelt option that is silently ignored is worse than a refusal to start.
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { basicAuthUsersSchema, httpTlsSchema } from './httpProtection.js';
 import type { ConfigProblem } from './problems.js';
 import { formatPath } from './problems.js';
 import { regexError } from './regex.js';
@@ -163,6 +164,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).optional(),
       port: z.number().int().min(0, { error: 'must be 0-65535 (0 = any free port)' }).max(65535, { error: 'must be 0-65535 (0 = any free port)' }).optional(),
+      tls: httpTlsSchema.optional(),
+      basicAuthUsers: basicAuthUsersSchema.optional(),
     })
     .optional(),
   granularity: z.enum(['partition', 'topic'], { error: 'expected "partition" or "topic"' }).optional(),

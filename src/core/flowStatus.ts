@@ -3,10 +3,10 @@
 import { checkpointTopicResolver, computeCheckpointStatuses } from './checkpointStatus.js';
 import { failoverVerdict } from './failover.js';
 import type { ClusterView, FlowEvidence } from './flowInput.js';
-import { lookupOffsets, offsetKey, syncsOf } from './flowInput.js';
+import { offsetKey, offsetsReader, syncsOf } from './flowInput.js';
+import type { OffsetRange } from './flowInput.js';
 import { computePartitionLag } from './lag.js';
 import type { LagWindowStore } from './lagWindow.js';
-import { lagWindowKey } from './lagWindow.js';
 import { flowMm2Topics } from './mm2Topics.js';
 import type { ReplicationPolicy } from './replicationPolicy.js';
 import { selectSourceTopics } from './topicFilter.js';
@@ -28,11 +28,21 @@ export interface FlowStatusInput {
   nowMs: number;
 }
 
-function sortedPartitionIds(ids: readonly number[] | undefined): number[] {
-  return [...new Set(ids ?? [])].filter((p) => Number.isSafeInteger(p) && p >= 0).sort((a, b) => a - b);
+function sortedPartitionIds(ids: readonly number[] | undefined): readonly number[] {
+  if (!ids) return [];
+  // Metadata lists partitions distinct and sorted already: then no copy is needed.
+  let ordered = true;
+  for (let i = 0; i < ids.length && ordered; i++) {
+    const p = ids[i] as number;
+    ordered = Number.isSafeInteger(p) && p >= 0 && (i === 0 || p > (ids[i - 1] as number));
+  }
+  if (ordered) return ids;
+  return [...new Set(ids)].filter((p) => Number.isSafeInteger(p) && p >= 0).sort((a, b) => a - b);
 }
 
-function topicStatus(input: FlowStatusInput, topic: string): TopicStatus {
+type OffsetsReader = (topic: string) => (partition: number) => OffsetRange | undefined;
+
+function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; target: OffsetsReader }, topic: string): TopicStatus {
   const { flow, policy, source, target, evidence, lagWindows, nowMs } = input;
   const remoteTopic = policy.formatRemoteTopic(flow.source, topic);
   const sourceIds = sortedPartitionIds(source.topics.get(topic));
@@ -40,27 +50,33 @@ function topicStatus(input: FlowStatusInput, topic: string): TopicStatus {
   const remoteMissing = target.read && targetIdList === undefined;
   const targetIds = new Set(sortedPartitionIds(targetIdList));
   const observedAt = source.observedAtMs ?? nowMs;
+  const sourceOffsets = readers.source(topic);
+  const targetOffsets = readers.target(remoteTopic);
+  const windowKey = lagWindows.topicKeys(flow.source, flow.target, topic);
+  const syncs = evidence.offsetSyncs?.size ? evidence.offsetSyncs : undefined;
+  const connectOffsets = evidence.connectOffsets?.size ? evidence.connectOffsets : undefined;
 
   const partitions: PartitionStatus[] = [];
   for (const partition of sourceIds) {
-    const so = lookupOffsets(source.offsets, topic, partition);
+    const so = sourceOffsets(partition);
     // Listed but without offsets (a partial read): nothing truthful to say about it this cycle.
     if (!so) continue;
-    const to = targetIds.has(partition) ? lookupOffsets(target.offsets, remoteTopic, partition) : undefined;
-    const key = offsetKey(topic, partition);
-    const rawConnect = evidence.connectOffsets?.get(key);
+    const to = targetIds.has(partition) ? targetOffsets(partition) : undefined;
+    // Without MM2 evidence (empty maps) no key needs building at all.
+    const key = syncs || connectOffsets ? offsetKey(topic, partition) : '';
+    const rawConnect = connectOffsets?.get(key);
     const connectOffset = typeof rawConnect === 'number' ? rawConnect : null;
     const lag = computePartitionLag({
       sourceStart: so.start,
       sourceEnd: so.end,
       target: to ?? null,
-      syncs: syncsOf(evidence.offsetSyncs?.get(key)),
+      syncs: syncsOf(syncs?.get(key)),
       connectOffset,
     });
-    const windowKey = lagWindowKey(flow.source, flow.target, topic, partition);
-    lagWindows.observe(windowKey, so.end, observedAt);
+    const wKey = windowKey(partition);
+    lagWindows.observe(wKey, so.end, observedAt);
     // Asked even at lag 0: the query is what lets the window drop samples no longer needed.
-    let lagSeconds = lag.replicated === null ? null : lagWindows.lagSeconds(windowKey, lag.replicated, nowMs);
+    let lagSeconds = lag.replicated === null ? null : lagWindows.lagSeconds(wKey, lag.replicated, nowMs);
     if (lag.lagRecords === 0) lagSeconds = 0;
 
     const status: PartitionStatus = {
@@ -113,7 +129,8 @@ export function computeFlowStatus(input: FlowStatusInput): FlowStatus {
     throw new Error(`flow ${flow.source}->${flow.target} was given views of ${source.alias} and ${target.alias}`);
   }
   const known = source.read && target.read;
-  const topics = source.read ? selectSourceTopics(flow, policy, source.topics.keys()).map((t) => topicStatus(input, t)) : [];
+  const readers = { source: offsetsReader(source.offsets), target: offsetsReader(target.offsets) };
+  const topics = source.read ? selectSourceTopics(flow, policy, source.topics.keys()).map((t) => topicStatus(input, readers, t)) : [];
 
   let lagSum = 0;
   let lagKnown = 0;

@@ -25,6 +25,8 @@ interface Window {
 }
 
 export const DEFAULT_MAX_SAMPLES = 64;
+/** Partition ids above this get a fresh key each time rather than a slot in a sparse array. */
+const MAX_CACHED_PARTITION = 1_000_000;
 const MIN_SAMPLES = 4;
 
 export interface LagWindowOptions {
@@ -40,6 +42,8 @@ export function lagWindowKey(source: string, target: string, topic: string, part
 export class LagWindowStore {
   readonly maxSamples: number;
   private readonly windows = new Map<string, Window>();
+  /** Flow-and-topic prefix -> window key per partition id; see topicKeys(). */
+  private readonly keyCache = new Map<string, string[]>();
 
   constructor(options: LagWindowOptions = {}) {
     const max = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
@@ -48,6 +52,31 @@ export class LagWindowStore {
 
   get size(): number {
     return this.windows.size;
+  }
+
+  /**
+   * lagWindowKey() for the partitions of one topic, handing out the same string for a partition on
+   * every call. A Map finds a string it has seen before without building and hashing it again: at
+   * 20,000 partitions per flow, fresh keys were the largest single cost of a snapshot rebuild
+   * (docs/performance.md).
+   */
+  topicKeys(source: string, target: string, topic: string): (partition: number) => string {
+    const prefix = `${source}->${target}\u0000${topic}\u0000`;
+    let keys = this.keyCache.get(prefix);
+    if (!keys) {
+      keys = [];
+      this.keyCache.set(prefix, keys);
+    }
+    const cached = keys;
+    return (partition) => {
+      if (!Number.isSafeInteger(partition) || partition < 0 || partition > MAX_CACHED_PARTITION) return lagWindowKey(source, target, topic, partition);
+      let key = cached[partition];
+      if (key === undefined) {
+        key = lagWindowKey(source, target, topic, partition);
+        cached[partition] = key;
+      }
+      return key;
+    };
   }
 
   /** A copy of the samples kept for `key`, oldest first (for tests and debugging). */
@@ -126,24 +155,28 @@ export class LagWindowStore {
   prune(activeKeys: Iterable<string>): number {
     const keep = activeKeys instanceof Set ? (activeKeys as ReadonlySet<string>) : new Set(activeKeys);
     let removed = 0;
-    for (const key of [...this.windows.keys()]) {
+    // Deleting the entry just visited is safe while iterating a Map.
+    for (const key of this.windows.keys()) {
       if (!keep.has(key)) {
         this.windows.delete(key);
         removed++;
       }
     }
+    if (removed > 0) this.keyCache.clear();
     return removed;
   }
 
   /** Forget partitions whose newest sample is older than `cutoffMs`; returns how many. */
   forgetUnseenSince(cutoffMs: number): number {
     let removed = 0;
-    for (const [key, w] of [...this.windows]) {
+    for (const [key, w] of this.windows) {
       if (w.lastObservedMs < cutoffMs) {
         this.windows.delete(key);
         removed++;
       }
     }
+    // Keys of vanished partitions would otherwise pile up; the cache refills on the next rebuild.
+    if (removed > 0) this.keyCache.clear();
     return removed;
   }
 

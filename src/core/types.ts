@@ -100,6 +100,15 @@ export interface ConfigWarning {
   message: string;
 }
 
+export interface HttpTlsConfig {
+  /** PEM certificate (chain) the HTTP server presents. */
+  cert: string;
+  /** PEM private key. Never logged, never rendered. */
+  key: string;
+  /** PEM CA certificates; when set, clients must present a certificate they signed. */
+  clientCa?: string;
+}
+
 export interface MirrorwatchConfig {
   /** The file the configuration was read from (YAML or mm2.properties). */
   file: string;
@@ -114,6 +123,10 @@ export interface MirrorwatchConfig {
   http: {
     host: string;
     port: number;
+    /** HTTPS instead of HTTP (PEM contents, read at load time). */
+    tls?: HttpTlsConfig;
+    /** Basic auth on every endpoint: user name -> bcrypt hash. */
+    basicAuthUsers?: Record<string, string>;
   };
   granularity: 'partition' | 'topic';
   /** Log a warning when the number of exported series passes this bound. */

@@ -4,10 +4,11 @@ import { STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Snapshot } from '../core/types.js';
+import type { HttpTlsConfig, Snapshot } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { endpointLinks, indexHtml } from './index-page.js';
+import { httpsServerOptions, installBasicAuth } from './protection.js';
 import { redactSecrets } from './redact.js';
 import { failoverView, findFlow, flowDetailView, flowPath, flowsView, snapshotMeta } from './views.js';
 
@@ -24,6 +25,10 @@ export interface HttpServerOptions {
   /** Process and poll loop alive (for /healthz). */
   isAlive: () => boolean;
   version?: string;
+  /** Serve HTTPS with this certificate (config http.tls). */
+  tls?: HttpTlsConfig;
+  /** Require basic auth on every route: user -> bcrypt hash (config http.basicAuthUsers). */
+  basicAuthUsers?: Record<string, string>;
 }
 
 export interface BoundAddress {
@@ -84,7 +89,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     // Idle keep-alive connections (Prometheus keeps one open) must not hold up close().
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // fastify types an HTTPS instance apart; routes and hooks are the same, so it is typed as HTTP.
+    ...((options.tls ? { https: httpsServerOptions(options.tls) } : {}) as object),
   });
+  if (options.basicAuthUsers) installBasicAuth(app, options.basicAuthUsers, logger);
 
   // /readyz stays ready once the first complete snapshot was seen: a cluster going down later is
   // something to report, not a reason to pull mirrorwatch out of service.
@@ -190,7 +198,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const host = address.address;
       const urlHost = host.includes(':') ? `[${host}]` : host;
       // fastify itself logs "Server listening at ...".
-      return { host, port: address.port, url: `http://${urlHost}:${address.port}` };
+      return { host, port: address.port, url: `${options.tls ? 'https' : 'http'}://${urlHost}:${address.port}` };
     },
     close() {
       closing ??= app.close().then(() => logger.debug('http server closed'));

@@ -10,10 +10,12 @@ import type {
   KafkajsLogger,
   KafkajsSasl,
   KafkajsSsl,
+  ProtocolRequest,
   SocketFactory,
 } from './kafkajsInternals.js';
 import { Broker, ConnectionPool, apiKeys, createSocketFactory, protocolRequests } from './kafkajsInternals.js';
 import { negotiateVersion } from './apiVersions.js';
+import { LIST_OFFSETS_VERSIONS } from './listOffsetsProtocol.js';
 import { mergeMetadata, metadataFromResponse } from './metadataModel.js';
 import type { BrokerNode, ClusterMetadata, RawMetadataResponse } from './metadataModel.js';
 
@@ -46,6 +48,23 @@ export interface Target {
   broker: KafkajsBroker;
   /** `broker 1 (127.0.0.1:9092)` for messages. */
   label: string;
+}
+
+/** A request whose bytes the port writes and reads itself (kafkajs only frames and transports it). */
+export interface OwnRequest<T> {
+  apiKey: number;
+  apiName: string;
+  versions: readonly number[];
+  encode(version: number): Buffer;
+  decode(raw: Buffer, version: number): T;
+}
+
+export interface NegotiatedVersion {
+  /** null when the broker accepts no version kafkajs implements. */
+  version: number | null;
+  brokerMin: number;
+  brokerMax: number;
+  error?: string;
 }
 
 export interface Sent<T> {
@@ -138,8 +157,9 @@ export class BrokerConnections {
   }
 
   /**
-   * Sends one request and returns kafkajs's decoded response (or `decode`'s result) without
-   * interpreting error codes. Rejects with KafkaRequestError when no response came.
+   * Sends one request built by kafkajs's protocol layer and returns its decoded response (or
+   * `decode`'s result) without interpreting error codes. Rejects with KafkaRequestError when no
+   * response came.
    */
   async send<T>(
     target: Target,
@@ -147,29 +167,53 @@ export class BrokerConnections {
     args: object,
     decode?: (raw: Buffer, version: number) => Promise<unknown> | unknown,
   ): Promise<Sent<T>> {
+    const definitions = protocolRequests[api];
+    return this.exchange<T>(target, apiKeys[api]!, officialApiName(api), definitions.versions.map(Number), (version) => {
+      const proto = definitions.protocol({ version })(args);
+      return {
+        ...proto,
+        response: {
+          decode: decode ? async (raw: Buffer) => decode(raw, version) : proto.response.decode,
+          parse: async (decoded: unknown) => decoded,
+        },
+      };
+    });
+  }
+
+  /** Sends a request the port encodes and decodes itself, over kafkajs's connection. */
+  async sendOwn<T>(target: Target, call: OwnRequest<T>): Promise<Sent<T>> {
+    return this.exchange<T>(target, call.apiKey, call.apiName, call.versions, (version) => {
+      const body = call.encode(version);
+      return {
+        // kafkajs's request framing only needs `.buf`/`.buffer` of what encode() returns.
+        request: { apiKey: call.apiKey, apiVersion: version, apiName: call.apiName, encode: async () => ({ buf: body, buffer: body }) },
+        response: { decode: async (raw: Buffer) => call.decode(raw, version), parse: async (decoded: unknown) => decoded },
+      };
+    });
+  }
+
+  private async exchange<T>(
+    target: Target,
+    apiKey: number,
+    apiName: string,
+    versions: readonly number[],
+    build: (version: number) => ProtocolRequest,
+  ): Promise<Sent<T>> {
     this.assertOpen();
     const { broker, label } = target;
-    const name = officialApiName(api);
     const fail = (e: unknown): KafkaRequestError =>
-      new KafkaRequestError(`cluster ${this.opts.alias}: ${name} request to ${label} failed: ${messageOf(e)}`, { cause: e });
+      new KafkaRequestError(`cluster ${this.opts.alias}: ${apiName} request to ${label} failed: ${messageOf(e)}`, { cause: e });
     try {
       if (!broker.isConnected()) await broker.connect();
     } catch (e) {
       await broker.disconnect().catch(() => {});
       throw fail(e);
     }
-    const definitions = protocolRequests[api];
-    const negotiated = negotiateVersion(name, definitions.versions.map(Number), broker.versions?.[apiKeys[api]!]);
+    const negotiated = negotiateVersion(apiName, versions, broker.versions?.[apiKey]);
     if (!negotiated.ok) throw fail(new Error(negotiated.reason));
-    const version = negotiated.version;
-    const proto = definitions.protocol({ version })(args);
-    const response = {
-      decode: decode ? async (raw: Buffer) => decode(raw, version) : proto.response.decode,
-      parse: async (decoded: unknown) => decoded,
-    };
     try {
-      const data = (await broker.connectionPool.send({ ...proto, response, logResponseError: false })) as T;
-      return { data, version };
+      const data = (await broker.connectionPool.send({ ...build(negotiated.version), logResponseError: false })) as T;
+      return { data, version: negotiated.version };
     } catch (e) {
       // Same as kafkajs's Broker: a connection the broker closed is unusable until reconnected.
       if ((e as Error).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => {});
@@ -177,14 +221,18 @@ export class BrokerConnections {
     }
   }
 
-  /** The negotiated version per API on a connected broker (diagnostics, tests). */
-  negotiatedVersions(target: Target): Record<string, { version: number | null; brokerMin: number; brokerMax: number; error?: string }> {
-    const out: Record<string, { version: number | null; brokerMin: number; brokerMax: number; error?: string }> = {};
-    const used: KafkajsApiName[] = ['Metadata', 'ListOffsets', 'Fetch', 'OffsetFetch', 'GroupCoordinator'];
-    for (const api of used) {
-      const range = target.broker.versions?.[apiKeys[api]!];
-      const n = negotiateVersion(officialApiName(api), protocolRequests[api].versions.map(Number), range);
-      out[officialApiName(api)] = {
+  /** The version spoken per API with a connected broker, and the broker's range (diagnostics, tests). */
+  negotiatedVersions(target: Target): Record<string, NegotiatedVersion> {
+    const out: Record<string, NegotiatedVersion> = {};
+    const kafkajsApis: KafkajsApiName[] = ['Metadata', 'Fetch', 'OffsetFetch', 'GroupCoordinator', 'ApiVersions', 'SaslHandshake', 'SaslAuthenticate'];
+    const apis = [
+      ...kafkajsApis.map((api) => ({ name: officialApiName(api), apiKey: apiKeys[api]!, versions: protocolRequests[api].versions.map(Number) })),
+      { name: 'ListOffsets', apiKey: apiKeys.ListOffsets!, versions: [...LIST_OFFSETS_VERSIONS] },
+    ];
+    for (const api of apis) {
+      const range = target.broker.versions?.[api.apiKey];
+      const n = negotiateVersion(api.name, api.versions, range);
+      out[api.name] = {
         version: n.ok ? n.version : null,
         brokerMin: range?.minVersion ?? -1,
         brokerMax: range?.maxVersion ?? -1,
@@ -277,6 +325,12 @@ export class BrokerConnections {
       this.brokers.delete(key);
       this.track(this.shutdown(broker));
     }
+  }
+
+  /** Forgets a broker object (the next request to its address makes a fresh one) and closes it. */
+  private discard(broker: KafkajsBroker): void {
+    for (const [key, b] of this.brokers) if (b === broker) this.brokers.delete(key);
+    this.track(this.shutdown(broker));
   }
 
   private track(p: Promise<void>): void {

@@ -3,7 +3,7 @@
 import type { FetchRequest, FetchResult } from './port.js';
 import { isolationLevel } from './kafkajsInternals.js';
 import type { ClusterMetadata } from './metadataModel.js';
-import { groupByLeader, nestByTopic, tpKey } from './metadataModel.js';
+import { groupByLeader, nestByTopic } from './metadataModel.js';
 import { ErrorCode, errorName } from './errorCodes.js';
 import { decodeFetchResponse } from './fetchResponse.js';
 import type { FetchResponse } from './fetchResponse.js';
@@ -11,7 +11,8 @@ import { decodeRecordSet } from './recordBatches.js';
 import type { AttemptFailure, RoundResult } from './leaderRetry.js';
 import { codeFailure, withLeaderRetry } from './leaderRetry.js';
 import type { PortContext } from './portContext.js';
-import { distinct, tpLabel } from './portContext.js';
+import { tpLabel } from './portContext.js';
+import { TopicPartitionMap, distinct } from './topicPartitionMap.js';
 import { rejectIfNothingRead } from './partialFailures.js';
 
 export const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
@@ -54,10 +55,10 @@ async function resultsOf(
     for (const r of reqs) out.failed.push(codeFailure(r, response.errorCode, leader));
     return out;
   }
-  const answers = new Map<string, FetchResponse['topics'][number]['partitions'][number]>();
-  for (const t of response.topics) for (const p of t.partitions) answers.set(tpKey({ topic: t.topic, partition: p.partition }), p);
+  const answers = new TopicPartitionMap<FetchResponse['topics'][number]['partitions'][number]>();
+  for (const t of response.topics) for (const p of t.partitions) answers.put(t.topic, p.partition, p);
   for (const req of reqs) {
-    const p = answers.get(tpKey(req));
+    const p = answers.get(req);
     const base = { topic: req.topic, partition: req.partition };
     if (!p) {
       out.failed.push({ item: req, code: null, reason: `broker ${leader} left the partition out of its Fetch answer`, leader });
@@ -123,9 +124,10 @@ export async function fetchRecords(ctx: PortContext, requests: FetchRequest[], o
     ok.length,
     failed.map((f) => ({ subject: tpLabel(f.item), reason: f.reason, requestLevel: f.code === null })),
   );
-  const byKey = new Map<string, FetchResult>(ok.map((r) => [tpKey(r), r]));
+  const byKey = new TopicPartitionMap<FetchResult>();
+  for (const r of ok) byKey.set(r, r);
   for (const f of failed) {
-    byKey.set(tpKey(f.item), {
+    byKey.set(f.item, {
       topic: f.item.topic,
       partition: f.item.partition,
       records: [],
@@ -134,5 +136,5 @@ export async function fetchRecords(ctx: PortContext, requests: FetchRequest[], o
       error: f.reason,
     });
   }
-  return wanted.map((r) => byKey.get(tpKey(r))!);
+  return wanted.map((r) => byKey.get(r)!);
 }

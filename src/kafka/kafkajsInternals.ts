@@ -165,7 +165,15 @@ export const Broker = require('kafkajs/src/broker/index.js') as new (options: {
 
 // ------------------------------------------------------------------------------------ protocol
 
-export type KafkajsApiName = 'Fetch' | 'ListOffsets' | 'Metadata' | 'OffsetFetch' | 'GroupCoordinator';
+export type KafkajsApiName =
+  | 'Fetch'
+  | 'ListOffsets'
+  | 'Metadata'
+  | 'OffsetFetch'
+  | 'GroupCoordinator'
+  | 'ApiVersions'
+  | 'SaslHandshake'
+  | 'SaslAuthenticate';
 
 export const apiKeys = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>;
 

@@ -18,6 +18,7 @@ import { InstrumentationEventEmitter, networkEvents } from './kafkajsInternals.j
 import { bootstrapAddresses, toKafkajsSasl, toKafkajsSsl } from './clientOptions.js';
 import { createKafkajsLogger } from './logBridge.js';
 import { BrokerConnections, officialApiName } from './brokerConnections.js';
+import type { NegotiatedVersion } from './brokerConnections.js';
 import { topicInfos } from './metadataModel.js';
 import type { PortContext } from './portContext.js';
 import { fetchPartitionOffsets } from './partitionOffsets.js';
@@ -33,7 +34,7 @@ export interface KafkajsPortOptions {
 
 const DEFAULT_METADATA_MAX_AGE_MS = 60_000;
 
-export type NegotiatedVersions = Record<string, { version: number | null; brokerMin: number; brokerMax: number; error?: string }>;
+export type NegotiatedVersions = Record<string, NegotiatedVersion>;
 
 export class KafkajsPort implements KafkaPort {
   readonly alias: string;

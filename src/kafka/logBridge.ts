@@ -21,10 +21,12 @@ export function forwardKafkajsLog(logger: Logger, entry: KafkajsLogEntry): void 
     fields[k] = plain(v);
   }
   const message = String(entry.log.message);
-  // kafkajs logs an ERROR for every failed connection or request; the port turns those into
-  // rejected promises that the poller reports, so here they are warnings. kafkajs DEBUG dumps whole
-  // responses (a metadata response of every topic), which is trace material.
-  if (entry.level <= LEVELS.WARN) logger.warn(fields, message);
+  // kafkajs logs an ERROR for every failed connection or request, on every poll; the port turns
+  // those into rejected promises that the poller reports once per cluster and reason, with the
+  // same text. Logged here too, a wrong password would add two lines per poll forever, so they
+  // are debug detail. kafkajs DEBUG dumps whole responses (a metadata response of every topic),
+  // which is trace material.
+  if (entry.level <= LEVELS.WARN) logger.debug(fields, message);
   else if (entry.level <= LEVELS.INFO) logger.info(fields, message);
   else logger.trace(fields, message);
 }

@@ -121,7 +121,3 @@ export function nestByTopic<T extends TopicPartition>(items: readonly T[]): { to
   }
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
-
-export function tpKey(tp: TopicPartition): string {
-  return `${tp.topic}\u0000${tp.partition}`;
-}

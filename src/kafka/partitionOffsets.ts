@@ -1,58 +1,60 @@
 // Log-start offsets and high watermarks, two ListOffsets requests (earliest, latest) per leader
 // broker however many topics there are.
 import type { PartitionOffsets, TopicPartition } from '../core/types.js';
-import { isolationLevel } from './kafkajsInternals.js';
+import { apiKeys, isolationLevel } from './kafkajsInternals.js';
 import type { ClusterMetadata } from './metadataModel.js';
-import { groupByLeader, nestByTopic, tpKey } from './metadataModel.js';
+import { groupByLeader } from './metadataModel.js';
 import { ErrorCode } from './errorCodes.js';
 import type { AttemptFailure, RoundResult } from './leaderRetry.js';
 import { codeFailure, withLeaderRetry } from './leaderRetry.js';
 import type { PortContext } from './portContext.js';
-import { distinct, tpLabel } from './portContext.js';
+import { tpLabel } from './portContext.js';
 import { settle } from './partialFailures.js';
+import type { OwnRequest } from './brokerConnections.js';
+import {
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  LIST_OFFSETS_VERSIONS,
+  decodeListOffsetsResponse,
+  encodeListOffsetsRequest,
+} from './listOffsetsProtocol.js';
+import type { ListOffsetsTopic, ListedOffset } from './listOffsetsProtocol.js';
+import { TopicPartitionMap, distinct } from './topicPartitionMap.js';
 
-const EARLIEST = -2;
-const LATEST = -1;
-
-/** kafkajs's decoded ListOffsets response; v0 answers with an `offsets` array instead of `offset`. */
-export interface RawListOffsetsResponse {
-  responses: {
-    topic: string;
-    partitions: { partition: number; errorCode: number; offset?: string; offsets?: string[] }[];
-  }[];
-}
-
-export interface ListedOffset {
-  errorCode: number;
-  offset: number;
-}
-
-/** topic/partition -> offset or error code, from one ListOffsets response. */
-export function listedOffsets(raw: RawListOffsetsResponse): Map<string, ListedOffset> {
-  const out = new Map<string, ListedOffset>();
-  for (const t of raw.responses) {
-    for (const p of t.partitions) {
-      const text = p.offset ?? p.offsets?.[0];
-      const offset = text === undefined ? NaN : Number(text);
-      const errorCode = p.errorCode !== ErrorCode.NONE || Number.isFinite(offset) ? p.errorCode : ErrorCode.OFFSET_NOT_AVAILABLE;
-      out.set(tpKey({ topic: t.topic, partition: p.partition }), { errorCode, offset });
-    }
+/** Partitions grouped per topic, in first-seen order, as the request nests them. */
+export function listOffsetsTopics(items: readonly TopicPartition[]): ListOffsetsTopic[] {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of items) {
+    let list = byTopic.get(topic);
+    if (!list) byTopic.set(topic, (list = []));
+    list.push(partition);
   }
-  return out;
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+function listOffsetsRequest(topics: ListOffsetsTopic[], timestamp: number): OwnRequest<TopicPartitionMap<ListedOffset>> {
+  return {
+    apiKey: apiKeys.ListOffsets!,
+    apiName: 'ListOffsets',
+    versions: LIST_OFFSETS_VERSIONS,
+    // The high watermark, not the last stable offset: lag counts records MM2 has to copy,
+    // including those of open transactions.
+    encode: (version) => encodeListOffsetsRequest(version, topics, timestamp, isolationLevel.READ_UNCOMMITTED),
+    decode: (raw, version) => decodeListOffsetsResponse(raw, version),
+  };
 }
 
 /** Joins the earliest and latest answers into PartitionOffsets or a per-partition failure. */
 export function joinOffsets(
   items: readonly TopicPartition[],
-  earliest: Map<string, ListedOffset>,
-  latest: Map<string, ListedOffset>,
+  earliest: TopicPartitionMap<ListedOffset>,
+  latest: TopicPartitionMap<ListedOffset>,
   leader: number,
 ): RoundResult<TopicPartition, PartitionOffsets> {
   const result: RoundResult<TopicPartition, PartitionOffsets> = { ok: [], failed: [] };
   for (const tp of items) {
-    const key = tpKey(tp);
-    const e = earliest.get(key);
-    const l = latest.get(key);
+    const e = earliest.get(tp);
+    const l = latest.get(tp);
     if (!e || !l) {
       result.failed.push({ item: tp, code: null, reason: `broker ${leader} left the partition out of its ListOffsets answer`, leader });
     } else if (e.errorCode !== ErrorCode.NONE) {
@@ -78,23 +80,14 @@ async function offsetsRound(
   };
   await Promise.all(
     [...byLeader].map(async ([leader, tps]) => {
-      const request = (timestamp: number) => ({
-        replicaId: -1,
-        // The high watermark, not the last stable offset: lag counts records MM2 has to copy,
-        // including those of open transactions.
-        isolationLevel: isolationLevel.READ_UNCOMMITTED,
-        topics: nestByTopic(tps).map(({ topic, partitions }) => ({
-          topic,
-          partitions: partitions.map((p) => ({ partition: p.partition, timestamp })),
-        })),
-      });
+      const topics = listOffsetsTopics(tps);
       try {
         const target = ctx.conns.node(leader);
         const [earliest, latest] = await Promise.all([
-          ctx.conns.send<RawListOffsetsResponse>(target, 'ListOffsets', request(EARLIEST)),
-          ctx.conns.send<RawListOffsetsResponse>(target, 'ListOffsets', request(LATEST)),
+          ctx.conns.sendOwn(target, listOffsetsRequest(topics, EARLIEST_TIMESTAMP)),
+          ctx.conns.sendOwn(target, listOffsetsRequest(topics, LATEST_TIMESTAMP)),
         ]);
-        const joined = joinOffsets(tps, listedOffsets(earliest.data), listedOffsets(latest.data), leader);
+        const joined = joinOffsets(tps, earliest.data, latest.data, leader);
         result.ok.push(...joined.ok);
         result.failed.push(...joined.failed);
       } catch (e) {
@@ -117,6 +110,12 @@ export async function fetchPartitionOffsets(ctx: PortContext, partitions: TopicP
     ok.length,
     failed.map((f) => ({ subject: tpLabel(f.item), reason: f.reason, requestLevel: f.code === null })),
   );
-  const byKey = new Map(ok.map((o) => [tpKey(o), o]));
-  return wanted.flatMap((tp) => byKey.get(tpKey(tp)) ?? []);
+  const found = new TopicPartitionMap<PartitionOffsets>();
+  for (const o of ok) found.set(o, o);
+  const out: PartitionOffsets[] = [];
+  for (const tp of wanted) {
+    const o = found.get(tp);
+    if (o) out.push(o);
+  }
+  return out;
 }

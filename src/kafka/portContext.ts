@@ -3,7 +3,6 @@ import type { TopicPartition } from '../core/types.js';
 import type { BrokerConnections } from './brokerConnections.js';
 import type { FailureContext } from './partialFailures.js';
 import type { ClusterMetadata } from './metadataModel.js';
-import { tpKey } from './metadataModel.js';
 
 export interface PortContext extends FailureContext {
   conns: BrokerConnections;
@@ -22,18 +21,6 @@ export async function metadataFor(ctx: PortContext, topics: readonly string[]): 
   if (meta.complete) return meta;
   const missing = [...new Set(topics)].filter((t) => !meta.topics.has(t));
   return missing.length > 0 ? ctx.conns.refreshMetadata(missing) : meta;
-}
-
-export function distinct<T extends TopicPartition>(items: readonly T[]): T[] {
-  const seen = new Set<string>();
-  const out: T[] = [];
-  for (const item of items) {
-    const key = tpKey(item);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(item);
-  }
-  return out;
 }
 
 export function topicsOf(items: readonly TopicPartition[]): string[] {

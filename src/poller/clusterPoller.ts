@@ -21,9 +21,13 @@ export interface ClusterReading {
   readAtMs: number;
   topics: Map<string, number[]>;
   offsets: Map<string, PartitionOffsets>;
+  /** The same offsets by topic, then partition: what the snapshot rebuild looks up (no key strings to build). */
+  offsetsByTopic: Map<string, Map<number, PartitionOffsets>>;
   committed: CommittedOffset[];
   /** Topics read for their own sake (data topics and their copies), as opposed to MM2's topics. */
   dataTopics: ReadonlySet<string>;
+  /** Offsets of the partitions of `dataTopics`, in the order read: the snapshot's ClusterStatus.partitions. */
+  dataPartitions: PartitionOffsets[];
 }
 
 export interface ClusterPollerState {
@@ -46,6 +50,12 @@ export interface ClusterPollerOptions {
   /** Called after every poll, successful or not, with the new state. */
   onPolled(state: ClusterPollerState): void;
   now?: () => number;
+  /**
+   * How long the request a timed-out poll left in flight may take to settle before the next poll
+   * starts (default and minimum: timeoutMs). The cluster's connection + request timeout: kafkajs
+   * ends every request within those, so waiting that long means polls never overlap.
+   */
+  settleTimeoutMs?: number;
 }
 
 export class PollTimeoutError extends Error {
@@ -124,7 +134,8 @@ export class ClusterPoller {
   private async runPoll(): Promise<void> {
     const { logger, telemetry, timeoutMs } = this.options;
     const started = this.now();
-    const work = this.poll(started + timeoutMs);
+    let abandoned = false;
+    const work = this.poll(started + timeoutMs, () => abandoned);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new PollTimeoutError(timeoutMs)), timeoutMs);
@@ -145,12 +156,17 @@ export class ClusterPoller {
       }
       this.state.up = false;
       this.state.lastError = message;
+      // The failure is news now, not after the wait below: publish it at the timeout.
+      abandoned = true;
+      this.options.onPolled(this.state);
       // A timed-out poll may still be waiting on Kafka: it must settle before the next one starts,
       // and the next one reads the metadata afresh. The port must NOT be closed here: close() is
       // final (KafkaPort contract), and a closed port would keep this cluster down forever after
       // one failed poll. Connections the broker dropped are re-established on next use.
+      // An abandoned poll issues no further request (see abandonable()); the one in flight ends
+      // within the cluster's timeouts.
       this.connected = false;
-      await Promise.race([work.catch(() => {}), delay(timeoutMs)]);
+      await Promise.race([work.catch(() => {}), delay(Math.max(timeoutMs, this.options.settleTimeoutMs ?? 0))]);
     } finally {
       clearTimeout(timer);
       this.state.polls++;
@@ -159,12 +175,14 @@ export class ClusterPoller {
     }
   }
 
-  private async poll(deadlineMs: number): Promise<ClusterReading> {
+  private async poll(deadlineMs: number, abandoned: () => boolean): Promise<ClusterReading> {
+    const port = abandonable(this.port, abandoned);
     if (!this.connected) {
-      await this.port.connect();
-      this.connected = true;
+      await port.connect();
+      // An abandoned poll must not undo the reset its failure made (see runPoll).
+      if (!abandoned()) this.connected = true;
     }
-    const topicList = await this.port.listTopics();
+    const topicList = await port.listTopics();
     const topics = new Map(topicList.map((t) => [t.name, t.partitions]));
     const plan = this.options.plan(this.port.alias, topicList);
 
@@ -174,18 +192,46 @@ export class ClusterPoller {
     for (const topic of wanted) {
       for (const partition of topics.get(topic) ?? []) partitions.push({ topic, partition });
     }
-    const offsetList = partitions.length > 0 ? await this.port.fetchOffsets(partitions) : [];
+    const offsetList = partitions.length > 0 ? await port.fetchOffsets(partitions) : [];
     const readAtMs = this.now();
     const offsets = new Map<string, PartitionOffsets>();
+    const offsetsByTopic = new Map<string, Map<number, PartitionOffsets>>();
+    const dataTopics = new Set(plan.offsetTopics);
+    const dataPartitions: PartitionOffsets[] = [];
     for (const o of offsetList) offsets.set(tpKey(o.topic, o.partition), o);
+    for (const o of offsets.values()) {
+      let byPartition = offsetsByTopic.get(o.topic);
+      if (!byPartition) offsetsByTopic.set(o.topic, (byPartition = new Map()));
+      byPartition.set(o.partition, o);
+      if (dataTopics.has(o.topic)) dataPartitions.push(o);
+    }
 
     const tails = plan.tails.filter((t) => topics.has(t.topic));
     this.tailer.retain(tails);
-    await this.tailer.tail(this.port, tails, offsets, { deadlineMs, maxRounds: 50, now: this.now });
+    await this.tailer.tail(port, tails, offsets, { deadlineMs, maxRounds: 50, now: this.now });
 
-    const committed = plan.groups.length > 0 ? await this.port.fetchCommittedOffsets(plan.groups) : [];
-    return { readAtMs, topics, offsets, committed, dataTopics: new Set(plan.offsetTopics) };
+    const committed = plan.groups.length > 0 ? await port.fetchCommittedOffsets(plan.groups) : [];
+    return { readAtMs, topics, offsets, offsetsByTopic, committed, dataTopics, dataPartitions };
   }
+}
+
+/**
+ * The port as one poll sees it: once the poll is abandoned (timed out), every further call fails
+ * at once, so a late answer cannot lead an abandoned poll on to new requests while the next poll
+ * runs.
+ */
+function abandonable(port: KafkaPort, abandoned: () => boolean): KafkaPort {
+  const guard = <T>(call: () => Promise<T>): Promise<T> =>
+    abandoned() ? Promise.reject(new Error(`poll of cluster ${port.alias} abandoned at its timeout`)) : call();
+  return {
+    alias: port.alias,
+    connect: () => guard(() => port.connect()),
+    close: () => port.close(),
+    listTopics: () => guard(() => port.listTopics()),
+    fetchOffsets: (partitions) => guard(() => port.fetchOffsets(partitions)),
+    fetch: (requests) => guard(() => port.fetch(requests)),
+    fetchCommittedOffsets: (groups) => guard(() => port.fetchCommittedOffsets(groups)),
+  };
 }
 
 function delay(ms: number): Promise<void> {

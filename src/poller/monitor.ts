@@ -1,6 +1,11 @@
 // Owns the per-cluster pollers and everything they learned, and turns it into immutable snapshots.
 // A snapshot is rebuilt after every poll of any cluster, so figures of a healthy cluster stay fresh
 // while another one times out.
+//
+// Rebuilding a snapshot and publishing it (onSnapshot: the metrics text) are synchronous and grow
+// with partitions (2 x 20,000 partitions: tens of ms each on two cores, docs/performance.md). They
+// run from setImmediate in separate turns of the event loop, so a /metrics scrape waits for one of
+// them at most, never for both in a row; polls that end in the same turn share one rebuild.
 import { LagWindowStore } from '../core/lagWindow.js';
 import { createReplicationPolicy, type ReplicationPolicy } from '../core/replicationPolicy.js';
 import type { Telemetry } from '../core/telemetry.js';
@@ -31,6 +36,12 @@ export class Monitor {
   private snapshot: Snapshot | null = null;
   private sequence = 0;
   private started = false;
+  /** A poll ended since the last rebuild. */
+  private dirty = false;
+  private rebuildTimer: NodeJS.Immediate | null = null;
+  /** The newest snapshot not yet handed to onSnapshot. */
+  private undelivered: Snapshot | null = null;
+  private deliverTimer: NodeJS.Immediate | null = null;
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
@@ -44,6 +55,7 @@ export class Monitor {
       return new ClusterPoller(port, {
         intervalMs: config.poll.intervalMs,
         timeoutMs: config.poll.timeoutMs,
+        settleTimeoutMs: cluster.connectionTimeoutMs + cluster.requestTimeoutMs,
         logger,
         telemetry,
         now: this.now,
@@ -61,6 +73,9 @@ export class Monitor {
   async stop(graceMs = 2000): Promise<void> {
     this.started = false;
     await Promise.all(this.pollers.map((p) => p.stop(graceMs)));
+    if (this.rebuildTimer) clearImmediate(this.rebuildTimer);
+    this.rebuildTimer = null;
+    this.deliver();
   }
 
   /** Polls every cluster once, concurrently, and returns the snapshot after all have answered. */
@@ -86,7 +101,11 @@ export class Monitor {
 
   private onPolled(_state: ClusterPollerState): void {
     this.lastPollEnd = this.now();
-    this.rebuild();
+    this.dirty = true;
+    this.rebuildTimer ??= setImmediate(() => {
+      this.rebuildTimer = null;
+      if (this.dirty) this.rebuild();
+    });
   }
 
   /** One log line when a flow becomes ready or not ready, so the log tells the story of an incident. */
@@ -106,6 +125,7 @@ export class Monitor {
   }
 
   private rebuild(): Snapshot {
+    this.dirty = false;
     const snapshot = buildSnapshot({
       config: this.options.config,
       policy: this.policy,
@@ -117,11 +137,24 @@ export class Monitor {
     });
     this.logTransitions(this.snapshot, snapshot);
     this.snapshot = snapshot;
+    if (this.options.onSnapshot) {
+      this.undelivered = snapshot;
+      this.deliverTimer ??= setImmediate(() => this.deliver());
+    }
+    return snapshot;
+  }
+
+  /** Hands the newest snapshot to onSnapshot; one superseded before its turn came is skipped. */
+  private deliver(): void {
+    if (this.deliverTimer) clearImmediate(this.deliverTimer);
+    this.deliverTimer = null;
+    const snapshot = this.undelivered;
+    this.undelivered = null;
+    if (!snapshot) return;
     try {
       this.options.onSnapshot?.(snapshot);
     } catch (err) {
       this.options.logger.error({ err }, 'publishing the snapshot failed');
     }
-    return snapshot;
   }
 }

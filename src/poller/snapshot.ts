@@ -27,7 +27,7 @@ function clusterView(state: ClusterPollerState | undefined, alias: string): Clus
     read: reading !== null,
     observedAtMs: reading?.readAtMs ?? null,
     topics: reading?.topics ?? EMPTY_VIEW_TOPICS,
-    offsets: reading?.offsets ?? EMPTY_OFFSETS,
+    offsets: reading?.offsetsByTopic ?? EMPTY_OFFSETS,
   };
 }
 
@@ -63,7 +63,7 @@ function clusterStatus(state: ClusterPollerState): ClusterStatus {
     lastPollDurationSeconds: state.lastDurationSeconds,
     lastError: state.lastError,
     // MM2's own topics (dozens of Connect partitions) are read but not exported as offsets.
-    partitions: state.reading ? [...state.reading.offsets.values()].filter((o) => state.reading?.dataTopics.has(o.topic)) : [],
+    partitions: state.reading ? state.reading.dataPartitions : [],
   };
 }
 

@@ -210,8 +210,10 @@ export async function startProxy(opts: StartProxyOptions): Promise<TcpProxy> {
       if (closed) throw new Error(`proxy ${name} is closed`);
       mode = next;
       if (next.kind === 'refuse') {
-        await unlisten();
+        // server.close() waits for open connections to end: stop accepting, reset them, then wait.
+        const closing = unlisten();
         for (const c of [...conns]) destroy(c, true);
+        await closing;
         return;
       }
       if (!server) await listen();
@@ -236,8 +238,9 @@ export async function startProxy(opts: StartProxyOptions): Promise<TcpProxy> {
       if (closed) return;
       closed = true;
       untrack(tracked);
+      const closing = unlisten();
       for (const c of [...conns]) destroy(c, false);
-      await unlisten();
+      await closing;
     },
   };
   return proxy;

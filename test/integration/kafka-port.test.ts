@@ -359,14 +359,18 @@ describe('KafkajsPort on a real broker', () => {
         ._getActiveHandles()
         .filter((h): h is Socket => h instanceof Socket)
         .filter((s) => !s.destroyed && s.remotePort === cluster.port);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = new Set(brokerSockets());
+    const timersBefore = timers();
     const port = newPort();
     await port.listTopics();
     await port.fetch([{ topic: 'orders', partition: 0, offset: 0 }]);
     expect(brokerSockets().filter((s) => !before.has(s)).length).toBeGreaterThan(0);
+    expect(timers()).toBeGreaterThan(timersBefore); // kafkajs's request-timeout checks
     await Promise.all([port.close(), port.close()]);
     await port.close();
     expect(brokerSockets().filter((s) => !before.has(s))).toEqual([]);
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
     await expect(port.listTopics()).rejects.toThrow(/closed/);
   });
 

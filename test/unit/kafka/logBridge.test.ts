@@ -15,7 +15,7 @@ function capture(level: string) {
 }
 
 describe('kafkajs log bridge', () => {
-  it('maps kafkajs levels to pino and keeps the cluster binding', () => {
+  it('maps kafkajs levels to pino (errors and warnings to debug: the poller reports them once) and keeps the cluster binding', () => {
     const { logger, lines } = capture('trace');
     const k = createKafkajsLogger(logger).namespace('Connection');
     k.error('Connection error: ECONNREFUSED', { broker: '127.0.0.1:1' });
@@ -23,8 +23,8 @@ describe('kafkajs log bridge', () => {
     k.info('i');
     k.debug('Request Metadata', { size: 3 });
     expect(lines.map((l) => [l.level, l.msg, l.kafkajs, l.cluster])).toEqual([
-      [40, 'Connection error: ECONNREFUSED', 'Connection', 'us-east'],
-      [40, 'w', 'Connection', 'us-east'],
+      [20, 'Connection error: ECONNREFUSED', 'Connection', 'us-east'],
+      [20, 'w', 'Connection', 'us-east'],
       [30, 'i', 'Connection', 'us-east'],
       [10, 'Request Metadata', 'Connection', 'us-east'],
     ]);
@@ -40,7 +40,7 @@ describe('kafkajs log bridge', () => {
   });
 
   it('drops credential-bearing fields and flattens errors', () => {
-    const { logger, lines } = capture('info');
+    const { logger, lines } = capture('debug');
     forwardKafkajsLog(logger, {
       namespace: 'SASL',
       level: 1,
