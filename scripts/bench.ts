@@ -12,6 +12,8 @@ import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { repoRoot } from '../test/harness/paths.js';
+import { buildAgent } from './bench/agentClient.js';
+import type { AgentBuild } from './bench/agentClient.js';
 import { closeScraper } from './bench/scraper.js';
 import { defaultSteps, runKafkaMode } from './bench/kafkaMode.js';
 import { machineInfo, waitForLoad } from './bench/machine.js';
@@ -109,34 +111,12 @@ async function main(): Promise<number> {
     targets: [],
   };
 
-  if (!o.synthetic) {
-    results.kafka = await runKafkaMode({
-      partitions,
-      steps: [...new Set(steps)].sort((a, b) => a - b),
-      partitionsPerTopic: o.partitionsPerTopic,
-      topicsPerRequest: o.topicsPerRequest,
-      cycles: o.cycles ?? (smoke ? 3 : 20),
-      stepCycles: o.stepCycles ?? (smoke ? 2 : 5),
-      scrapes: o.scrapes ?? (smoke ? 3 : 20),
-      scrapeIntervalMs: o.scrapeInterval,
-      groups: o.groups,
-      recordsPerPartition: o.records,
-      brokers: o.brokers ?? null,
-      brokerHeapMb: o.brokerHeap ?? (partitions > 2000 ? 768 : 384),
-      mm2: o.mm2 === true,
-      checks: o.checks,
-      kafkaVersion: o.kafkaVersion,
-      keepData: o.keepData === true,
-      say,
-    });
-  }
-  if (o.synthetic || o.syntheticPart) {
-    results.synthetic = await runSyntheticMode({
-      sizes: o.series ?? [10_000, 100_000, 300_000],
-      reps: o.reps ?? (smoke ? 3 : 10),
-      scrapes: o.scrapes ?? (smoke ? 3 : 20),
-      say,
-    });
+  say('compiling the bench agent (mirrorwatch runs as plain JavaScript, as in production)');
+  const agent = await buildAgent();
+  try {
+    await measure(o, results, { smoke, partitions, steps, agent });
+  } finally {
+    agent.remove();
   }
   closeScraper();
 
@@ -155,6 +135,42 @@ async function main(): Promise<number> {
   }
   if (o.strict && results.targets.some((t) => t.pass === false)) return 1;
   return 0;
+}
+
+
+async function measure(o: Options, results: BenchResults, m: { smoke: boolean; partitions: number; steps: number[]; agent: AgentBuild }): Promise<void> {
+  const { smoke, partitions, steps, agent } = m;
+  if (!o.synthetic) {
+    results.kafka = await runKafkaMode({
+      partitions,
+      steps: [...new Set(steps)].sort((a, b) => a - b),
+      partitionsPerTopic: o.partitionsPerTopic,
+      topicsPerRequest: o.topicsPerRequest,
+      cycles: o.cycles ?? (smoke ? 3 : 20),
+      stepCycles: o.stepCycles ?? (smoke ? 2 : 5),
+      scrapes: o.scrapes ?? (smoke ? 3 : 20),
+      scrapeIntervalMs: o.scrapeInterval,
+      groups: o.groups,
+      recordsPerPartition: o.records,
+      brokers: o.brokers ?? null,
+      brokerHeapMb: o.brokerHeap ?? (partitions > 2000 ? 768 : 384),
+      mm2: o.mm2 === true,
+      checks: o.checks,
+      kafkaVersion: o.kafkaVersion,
+      keepData: o.keepData === true,
+      agent,
+      say,
+    });
+  }
+  if (o.synthetic || o.syntheticPart) {
+    results.synthetic = await runSyntheticMode({
+      sizes: o.series ?? [10_000, 100_000, 300_000],
+      reps: o.reps ?? (smoke ? 3 : 10),
+      scrapes: o.scrapes ?? (smoke ? 3 : 20),
+      agent,
+      say,
+    });
+  }
 }
 
 main().then(

@@ -3,9 +3,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKafka, startMirrorMaker, stopAll } from '../../test/harness/kafka.js';
+import type { Admin } from 'kafkajs';
+import { ensureKafka, startMirrorMaker, stopAll, waitForTopic } from '../../test/harness/kafka.js';
 import type { MirrorMaker } from '../../test/harness/kafka.js';
 import { AgentClient, scrapeWhileIdle } from './agentClient.js';
+import type { AgentBuild } from './agentClient.js';
 import { brokersNeeded, readProcessLimits, removeClusterDirs, startBenchCluster } from './clusters.js';
 import type { BenchCluster } from './clusters.js';
 import { benchConfigYaml } from './config.js';
@@ -38,6 +40,7 @@ export interface KafkaModeOptions {
   checks: boolean;
   kafkaVersion?: string;
   keepData: boolean;
+  agent: AgentBuild;
   say: (line: string) => void;
 }
 
@@ -84,6 +87,7 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
   o.say(`Kafka ${install.version}; 2 clusters x ${brokers} broker(s); ${o.partitions.toLocaleString('en-US')} partitions per cluster in steps ${o.steps.join(', ')}`);
   const fleet: Fleet = { clusters: [], mm2: null, configDir: mkdtempSync(join(tmpdir(), 'mw-bench-')) };
   let agent: AgentClient | null = null;
+  const admins: Admin[] = [];
   let ok = false;
   try {
     const t0 = Date.now();
@@ -95,6 +99,7 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
 
     const eastAdmin = await benchAdmin(east);
     const westAdmin = await benchAdmin(west);
+    admins.push(eastAdmin, westAdmin);
     const groups = Array.from({ length: o.groups }, (_, i) => `bench-group-${i}`);
     const created: TopicSpec[] = [];
     const configOptions: BenchConfigOptions = {
@@ -115,14 +120,19 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
       const setupStarted = Date.now();
       if (plan.length > 0) {
         const total = plan.reduce((n, t) => n + t.partitions, 0);
-        for (const [cluster, admin, names] of [
-          [east, eastAdmin, plan],
-          [west, westAdmin, plan.map((t) => ({ name: `${SOURCE}.${t.name}`, partitions: t.partitions }))],
-        ] as const) {
-          const bar = progressBar(`partitions created on ${cluster.alias}`, total);
-          await createTopics(admin, names, o.topicsPerRequest, (n) => bar.update(n));
-          bar.finish();
-        }
+        // Both clusters at once; the remote copies are named as MM2's default policy names them.
+        const bar = progressBar(`partitions created (${east.alias} + ${west.alias})`, 2 * total);
+        const done = { east: 0, west: 0 };
+        await Promise.all([
+          createTopics(eastAdmin, plan, o.topicsPerRequest, (n) => bar.update((done.east = n) + done.west)),
+          createTopics(
+            westAdmin,
+            plan.map((t) => ({ name: `${SOURCE}.${t.name}`, partitions: t.partitions })),
+            o.topicsPerRequest,
+            (n) => bar.update(done.east + (done.west = n)),
+          ),
+        ]);
+        bar.finish();
         created.push(...plan);
         if (o.recordsPerPartition > 0) {
           const bar = progressBar(`topics filled on ${east.alias}`, plan.length);
@@ -135,11 +145,14 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
       if (i === 0 && o.mm2) {
         o.say('starting MirrorMaker 2');
         fleet.mm2 = await startMirrorMaker({ clusters: [east, west], flows: [{ source: SOURCE, target: TARGET }] });
+        // Measured with MM2's topics in place, so each cycle tails them as it would in production.
+        await waitForTopic(west, `${SOURCE}.heartbeats`, { timeoutMs: 180_000 });
+        await waitForTopic(east, `mm2-offset-syncs.${TARGET}.internal`, { timeoutMs: 180_000 });
       }
       const setupSeconds = (Date.now() - setupStarted) / 1000;
 
       if (!agent) {
-        agent = AgentClient.spawn();
+        agent = AgentClient.spawn(o.agent);
         url = (await agent.call('start', { configFile: mainConfig })).url;
       }
       const final = i === o.steps.length - 1;
@@ -183,12 +196,11 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
       logs,
       checks,
     };
-    await eastAdmin.disconnect();
-    await westAdmin.disconnect();
     ok = true;
     return result;
   } finally {
     if (agent) await agent.close();
+    await Promise.allSettled(admins.map((a) => a.disconnect()));
     await stopAll();
     rmSync(fleet.configDir, { recursive: true, force: true });
     if (ok && !o.keepData) {
@@ -242,7 +254,7 @@ function stepResult(
 
 
 /** Leaders of freshly created partitions take a moment on a busy broker; producing before fails. */
-async function waitForLeaders(admin: Awaited<ReturnType<typeof benchAdmin>>, topics: readonly TopicSpec[]): Promise<void> {
+async function waitForLeaders(admin: Admin, topics: readonly TopicSpec[]): Promise<void> {
   const deadline = Date.now() + 300_000;
   for (;;) {
     const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
@@ -329,7 +341,7 @@ async function cardinalityChecks(
   for (const variant of variants(created, partitionSeries)) {
     o.say(`check: ${variant.name}`);
     const file = writeConfig(dir, `check-${out.length}`, { ...base, ...variant.options });
-    const agent = AgentClient.spawn();
+    const agent = AgentClient.spawn(o.agent);
     try {
       const { url } = await agent.call('start', { configFile: file });
       const n = variant.expectedPartitions;

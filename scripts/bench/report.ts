@@ -127,7 +127,7 @@ export function evaluateTargets(r: Pick<BenchResults, 'kafka' | 'synthetic'>): T
   }
 
   out.push({
-    name: `RSS after ${last ? `${last.cycles} cycles at 2 x ${fmtInt(last.partitions)}` : '20 cycles'} partitions`,
+    name: `RSS after ${last ? `${last.cycles} cycles at 2 x ${fmtInt(last.partitions)}` : '20 cycles at 2 x 20,000'} partitions`,
     target: `<= ${TARGETS.rssMB} MB`,
     measured: k ? `${fmtMB(k.memory.afterCycles.rssBytes)} MB (after warm-up ${fmtMB(k.memory.afterWarmup.rssBytes)} MB)` : 'not measured',
     pass: k ? verdict(k.memory.afterCycles.rssBytes / MB, TARGETS.rssMB) : null,

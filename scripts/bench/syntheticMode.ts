@@ -1,6 +1,7 @@
 // The synthetic half: no Kafka. The agent publishes snapshots of 10k, 100k and 300k series through
 // the metrics layer and through the bare string builder, then serves them to the scraper.
 import { AgentClient, scrapeWhileIdle } from './agentClient.js';
+import type { AgentBuild } from './agentClient.js';
 import type { SyntheticResult } from './results.js';
 import { ratio, summarize } from './stats.js';
 
@@ -8,6 +9,7 @@ export interface SyntheticOptions {
   sizes: number[];
   reps: number;
   scrapes: number;
+  agent: AgentBuild;
   say: (line: string) => void;
 }
 
@@ -15,7 +17,7 @@ export async function runSyntheticMode(o: SyntheticOptions): Promise<SyntheticRe
   const out: SyntheticResult[] = [];
   for (const size of o.sizes) {
     // A fresh process per size: memory and heap state of one size do not leak into the next.
-    const agent = AgentClient.spawn();
+    const agent = AgentClient.spawn(o.agent);
     try {
       const { url } = await agent.call('start', {});
       const f = await agent.call('synthetic', { targetSeries: size, reps: o.reps });

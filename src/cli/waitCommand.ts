@@ -7,7 +7,7 @@ import { EXIT_NOT_MET, EXIT_OK, UsageError, parseCountArg, parseDurationArg, par
 import { openSource, usageExit, type CommandIo } from './commandIo.js';
 import { ReadError, type FlowSource } from './flowSource.js';
 import { formatDurationHuman } from './table.js';
-import { RateTracker, evaluateWait, progressLine, timeoutReport, type WaitGoal, type WaitState } from './waitProgress.js';
+import { RateTracker, evaluateWait, lostNote, progressLine, timeoutReport, type WaitGoal, type WaitState } from './waitProgress.js';
 
 export interface WaitOptions {
   flow?: string;
@@ -94,6 +94,8 @@ export async function runWait(opts: WaitOptions, io: CommandIo): Promise<number>
         endLine();
         const groups = goal.groups.length > 0 ? ` and the commits of ${goal.groups.join(', ')} are checkpointed` : '';
         io.stdout.write(`reached: ${name} lag <= ${goal.maxLag} on all ${state.partitions} partitions (total ${state.lagRecords} records)${groups} after ${formatDurationHuman((now - started) / 1000)}\n`);
+        const lost = lostNote(state);
+        if (lost) io.stdout.write(`warning: ${lost}\n`);
         return EXIT_OK;
       }
       show(state && lastError === undefined ? progressLine(name, state, tracker, goal, now - started) : progressLine(name, state ?? emptyState(), tracker, goal, now - started, lastError ?? 'no figures yet'));
@@ -110,5 +112,5 @@ export async function runWait(opts: WaitOptions, io: CommandIo): Promise<number>
 }
 
 function emptyState(): WaitState {
-  return { reached: false, partitions: 0, lagRecords: 0, maxLagSeconds: null, shortfall: [], groupsPending: [], replicatedSum: 0, coverage: '' };
+  return { reached: false, partitions: 0, lagRecords: 0, recordsLost: 0, lostOn: [], maxLagSeconds: null, shortfall: [], groupsPending: [], replicatedSum: 0, coverage: '' };
 }

@@ -23,8 +23,11 @@ export interface PartitionShortfall {
 export interface WaitState {
   reached: boolean;
   partitions: number;
-  /** Sum of the known lags. */
+  /** Sum of the known lags, without records lost to retention (nothing can copy those any more). */
   lagRecords: number;
+  /** Records deleted on the source before MM2 copied them: wait cannot fix that, verify fails on it. */
+  recordsLost: number;
+  lostOn: string[];
   maxLagSeconds: number | null;
   /** Partitions above the goal or unknown, in topic/partition order. */
   shortfall: PartitionShortfall[];
@@ -44,6 +47,8 @@ export function evaluateWait(flow: FlowStatus, goal: WaitGoal): WaitState {
   let lagRecords = 0;
   let maxLagSeconds: number | null = null;
   let replicatedSum = 0;
+  let recordsLost = 0;
+  const lostOn: string[] = [];
   const covered: string[] = [];
   for (const t of flow.topics) {
     for (const p of t.partitions) {
@@ -58,8 +63,15 @@ export function evaluateWait(flow: FlowStatus, goal: WaitGoal): WaitState {
         shortfall.push({ topic: p.topic, partition: p.partition, lagRecords: null, lagSeconds: null, why });
         continue;
       }
-      lagRecords += p.lagRecords;
-      if (p.lagRecords > goal.maxLag) shortfall.push({ topic: p.topic, partition: p.partition, lagRecords: p.lagRecords, lagSeconds: p.lagSeconds });
+      // Lag counts records deleted before MM2 copied them (lag = end - replicated); waiting for
+      // those would never end, so the goal is about the records that still exist.
+      const copyable = Math.max(0, p.lagRecords - p.recordsLost);
+      if (p.recordsLost > 0) {
+        recordsLost += p.recordsLost;
+        lostOn.push(`${p.topic}-${p.partition}`);
+      }
+      lagRecords += copyable;
+      if (copyable > goal.maxLag) shortfall.push({ topic: p.topic, partition: p.partition, lagRecords: copyable, lagSeconds: p.lagSeconds });
     }
   }
   const groupsPending: WaitState['groupsPending'] = [];
@@ -83,6 +95,8 @@ export function evaluateWait(flow: FlowStatus, goal: WaitGoal): WaitState {
     reached: blocked === undefined && shortfall.length === 0 && groupsPending.length === 0,
     partitions,
     lagRecords,
+    recordsLost,
+    lostOn,
     maxLagSeconds,
     shortfall,
     groupsPending,
@@ -166,6 +180,7 @@ export function progressLine(flowName: string, state: WaitState, tracker: RateTr
   const eta = over > 0 ? tracker.eta(state.shortfall.reduce((n, s) => n + (s.lagRecords ?? 0), 0), goal.maxLag * over) : 0;
   if (over > 0) parts.push(eta === null ? 'ETA unknown (not closing)' : `ETA ${formatDurationHuman(eta)}`);
   if (state.groupsPending.length > 0) parts.push(`groups waiting: ${state.groupsPending.map((g) => g.group).join(', ')}`);
+  if (state.recordsLost > 0) parts.push(`DATA LOST: ${state.recordsLost} records`);
   return `${flowName}: ${parts.join(', ')}; ${elapsed} elapsed`;
 }
 
@@ -192,5 +207,14 @@ export function timeoutReport(flowName: string, state: WaitState | null, goal: W
     if (state.shortfall.length > LISTED) out.push(`  ... and ${state.shortfall.length - LISTED} more`);
   }
   for (const g of state.groupsPending) out.push(`group ${g.group}: ${g.detail}`);
+  const lost = lostNote(state);
+  if (lost) out.push(lost);
   return out.join('\n');
+}
+
+/** Said whenever records were lost: waiting is over for them, verification will fail. */
+export function lostNote(state: Pick<WaitState, 'recordsLost' | 'lostOn'>): string | null {
+  if (state.recordsLost === 0) return null;
+  const where = state.lostOn.length > LISTED ? `${state.lostOn.slice(0, LISTED).join(', ')} and ${state.lostOn.length - LISTED} more` : state.lostOn.join(', ');
+  return `data lost: ${state.recordsLost} records were deleted on the source before MM2 copied them (${where}); no wait brings them back and verify will fail`;
 }

@@ -329,6 +329,15 @@ function lintKeys(ctx: Ctx): void {
     }
     if (scope.kind === 'flow') {
       if (scope.rest === 'enabled' || connectorKnows(scope.rest)) continue;
+      if (WORKER_KEYS.has(scope.rest)) {
+        add(ctx, {
+          ...at,
+          severity: 'error',
+          rule: 'ignored-key',
+          message: `${key}: ${scope.rest} is a Connect worker setting, which the connectors of ${scope.source}->${scope.target} do not read: set ${scope.target}.${scope.rest} (the worker of every herder targeting ${scope.target}).`,
+        });
+        continue;
+      }
       add(ctx, {
         ...at,
         severity: pluginClasses ? 'warning' : 'error',
@@ -338,7 +347,16 @@ function lintKeys(ctx: Ctx): void {
       continue;
     }
     if (scope.kind === 'cluster') {
-      if (clusterKnows(scope.rest) || connectorKnows(scope.rest)) continue;
+      if (clusterKnows(scope.rest)) continue;
+      if (connectorKnows(scope.rest)) {
+        add(ctx, {
+          ...at,
+          severity: 'warning',
+          rule: 'ignored-key',
+          message: `${key}: ${scope.rest} is a connector setting; under a cluster prefix it only reaches the connectors as source.cluster.${scope.rest} / target.cluster.${scope.rest}, which they do not read. Set it at the top level or per flow (<source>->${scope.alias}.${scope.rest}).`,
+        });
+        continue;
+      }
       add(ctx, {
         ...at,
         severity: 'warning',

@@ -16,6 +16,7 @@ import type {
 import { Broker, ConnectionPool, apiKeys, createSocketFactory, protocolRequests } from './kafkajsInternals.js';
 import { negotiateVersion } from './apiVersions.js';
 import { LIST_OFFSETS_VERSIONS } from './listOffsetsProtocol.js';
+import { METADATA_VERSIONS, decodeMetadataResponse, encodeMetadataRequest } from './metadataProtocol.js';
 import { mergeMetadata, metadataFromResponse } from './metadataModel.js';
 import type { BrokerNode, ClusterMetadata, RawMetadataResponse } from './metadataModel.js';
 
@@ -206,7 +207,11 @@ export class BrokerConnections {
     try {
       if (!broker.isConnected()) await broker.connect();
     } catch (e) {
-      await broker.disconnect().catch(() => {});
+      // Drop the broker object rather than disconnect it for reuse: kafkajs's disconnect() calls
+      // unref() on every pooled socket, and on a socket already destroyed (the Fetch connection of
+      // a broker that died) that adds a 'connect' listener each time. Retrying through the same
+      // object every poll of an outage piles them up (MaxListenersExceededWarning, then a leak).
+      this.discard(broker);
       throw fail(e);
     }
     const negotiated = negotiateVersion(apiName, versions, broker.versions?.[apiKey]);
@@ -224,10 +229,11 @@ export class BrokerConnections {
   /** The version spoken per API with a connected broker, and the broker's range (diagnostics, tests). */
   negotiatedVersions(target: Target): Record<string, NegotiatedVersion> {
     const out: Record<string, NegotiatedVersion> = {};
-    const kafkajsApis: KafkajsApiName[] = ['Metadata', 'Fetch', 'OffsetFetch', 'GroupCoordinator', 'ApiVersions', 'SaslHandshake', 'SaslAuthenticate'];
+    const kafkajsApis: KafkajsApiName[] = ['Fetch', 'OffsetFetch', 'GroupCoordinator', 'ApiVersions', 'SaslHandshake', 'SaslAuthenticate'];
     const apis = [
       ...kafkajsApis.map((api) => ({ name: officialApiName(api), apiKey: apiKeys[api]!, versions: protocolRequests[api].versions.map(Number) })),
       { name: 'ListOffsets', apiKey: apiKeys.ListOffsets!, versions: [...LIST_OFFSETS_VERSIONS] },
+      { name: 'Metadata', apiKey: apiKeys.Metadata!, versions: [...METADATA_VERSIONS] },
     ];
     for (const api of apis) {
       const range = target.broker.versions?.[api.apiKey];
@@ -279,6 +285,27 @@ export class BrokerConnections {
   }
 
   /**
+   * Opens a connection (ApiVersions, TLS, SASL) to a broker, trying bootstrap servers in order.
+   * No Metadata request: the first listTopics() or offset read makes the one a poll needs.
+   */
+  async handshake(): Promise<void> {
+    this.assertOpen();
+    const known = [...this.brokers.values()];
+    if (known.some((b) => b.isConnected())) return;
+    const failures: string[] = [];
+    for (const target of this.metadataTargets(new Set())) {
+      try {
+        if (!target.broker.isConnected()) await target.broker.connect();
+        return;
+      } catch (e) {
+        await target.broker.disconnect().catch(() => {});
+        failures.push(`${target.label}: ${messageOf(e)}`);
+      }
+    }
+    throw new KafkaRequestError(`cluster ${this.opts.alias}: could not connect to any broker (${failures.join('; ')})`);
+  }
+
+  /**
    * Refreshes metadata: of every topic (`topics` null), or of the named topics merged into what is
    * known. One Metadata request, moving to the next broker only when one does not answer.
    */
@@ -301,10 +328,18 @@ export class BrokerConnections {
     for (const target of this.metadataTargets(avoid)) {
       let raw: RawMetadataResponse;
       try {
-        // kafkajs encodes an empty topic list as null, which Kafka reads as "all topics".
-        raw = (await this.send<RawMetadataResponse>(target, 'Metadata', { topics: topics ?? [], allowAutoTopicCreation: false })).data;
+        const names = topics;
+        raw = (
+          await this.sendOwn<RawMetadataResponse>(target, {
+            apiKey: apiKeys.Metadata!,
+            apiName: 'Metadata',
+            versions: METADATA_VERSIONS,
+            encode: (version) => encodeMetadataRequest(version, names),
+            decode: (body, version) => decodeMetadataResponse(body, version),
+          })
+        ).data;
       } catch (e) {
-        failures.push(messageOf(e));
+        failures.push(`${target.label}: ${messageOf((e as Error).cause ?? e)}`);
         continue;
       }
       const fresh = metadataFromResponse(raw, Date.now(), topics === null);

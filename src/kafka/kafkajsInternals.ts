@@ -1,7 +1,9 @@
 // Typed access to the parts of kafkajs below its public API that the port builds on: the broker
-// connection (ApiVersions negotiation, TLS, SASL, request timeouts, pipelining) and the protocol
-// encoders/decoders. The public admin works one topic at a time and its cluster layer throws a whole
-// request away on the first partition error, so the port sends its own per-broker requests instead.
+// connection (ApiVersions negotiation, TLS, SASL, request framing, timeouts, pipelining) and the
+// request codecs it reuses (Fetch request, FindCoordinator, OffsetFetch). The public admin works one
+// topic at a time and its cluster layer throws a whole request away on the first partition error,
+// so the port sends its own per-broker requests instead (Metadata and ListOffsets with its own
+// codecs, Fetch responses with its own decoder).
 // These are internals of one exact kafkajs version: loading refuses any other version.
 import { createRequire } from 'node:module';
 

@@ -83,7 +83,7 @@ export class KafkajsPort implements KafkaPort {
   }
 
   async connect(): Promise<void> {
-    await this.conns.refreshMetadata(null);
+    await this.conns.handshake();
   }
 
   async listTopics(): Promise<TopicInfo[]> {

@@ -34,13 +34,27 @@ export function rejectIfNothingRead(ctx: FailureContext, what: string, succeeded
   }
 }
 
+// A partial failure usually repeats on every poll (a group mirrorwatch may not describe, a
+// partition offline for hours): its warning is written when it starts or changes, not each time;
+// the counter still counts each time. Per context (one per cluster) and per kind of call.
+const lastWarned = new WeakMap<FailureContext, Map<string, string>>();
+
 /**
  * For results that have no error field: rejects as rejectIfNothingRead does, otherwise logs one
- * warning for the failed part and counts it as `mirrorwatch_poll_errors_total{kind}`.
+ * warning for the failed part (unless the same one was the last logged for `what`) and counts it
+ * as `mirrorwatch_poll_errors_total{kind}`.
  */
 export function settle(ctx: FailureContext, what: string, kind: string, succeeded: number, failures: readonly Failure[]): void {
-  if (failures.length === 0) return;
+  let warned = lastWarned.get(ctx);
+  if (failures.length === 0) {
+    warned?.delete(what);
+    return;
+  }
   rejectIfNothingRead(ctx, what, succeeded, failures);
   ctx.telemetry.pollError(ctx.alias, kind);
-  ctx.logger.warn({ failed: failures.length, succeeded }, `${what}: ${failures.length} not read: ${summarize(failures)}`);
+  const message = `${what}: ${failures.length} not read: ${summarize(failures)}`;
+  if (!warned) lastWarned.set(ctx, (warned = new Map()));
+  if (warned.get(what) === message) return;
+  warned.set(what, message);
+  ctx.logger.warn({ failed: failures.length, succeeded }, message);
 }

@@ -59,7 +59,10 @@ export interface CommittedOffset extends TopicPartition {
  */
 export interface KafkaPort {
   readonly alias: string;
-  /** Reads the cluster metadata once; optional, every method connects on first use. */
+  /**
+   * Connects to a bootstrap server (handshake and authentication, no Metadata request), so bad
+   * addresses or credentials show early; optional, every method connects on first use.
+   */
   connect(): Promise<void>;
   /** Idempotent; leaves no socket or timer behind. Calls after it reject. */
   close(): Promise<void>;

@@ -3,10 +3,10 @@
 // the key or line at fault, never a stack trace. No broker needed. The CLI runs from the sources
 // through tsx, so the test never checks a stale build.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 // `run` with a bad file must give up at once; this only bounds a hang (e.g. it started serving).
@@ -114,6 +114,10 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mirrorwatch-bad-config-'));
   for (const bad of BAD_FILES) writeFileSync(join(dir, bad.file), bad.text + '\n');
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('bad configuration files (scenario g)', () => {

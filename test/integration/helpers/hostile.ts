@@ -4,6 +4,7 @@
 // lets a test act in the middle of a poll and see whether polls of a cluster ever overlap.
 import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,7 +147,7 @@ export function get(url: string, opts: GetOptions = {}): Promise<GetResult> {
   if (opts.auth) headers.authorization = `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`).toString('base64')}`;
   return new Promise((resolve, reject) => {
     const options = { method: 'GET', headers, timeout: opts.timeoutMs ?? 5000, agent: false as const };
-    const onResponse = (res: import('node:http').IncomingMessage): void => {
+    const onResponse = (res: IncomingMessage): void => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));

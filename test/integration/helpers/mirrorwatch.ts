@@ -1,11 +1,11 @@
 // mirrorwatch under test: a YAML file written for the harness clusters, loaded by the real loader
 // (loadConfig), and the daemon started in-process on a free loopback port, logging to a file that
 // failing waits point at.
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterRef } from '../../harness/kafka.js';
+import { newRunDir } from '../../harness/paths.js';
 import { loadConfig } from '../../../src/config/load.js';
 import type { MirrorwatchConfig } from '../../../src/core/types.js';
 import { startDaemon } from '../../../src/daemon.js';
@@ -33,7 +33,7 @@ export interface MirrorwatchOptions {
   /** HTTP port; default 0 (any free one). */
   port?: number;
   logLevel?: string;
-  /** Directory for the YAML file and the log (default: a fresh temporary directory). */
+  /** Directory for the YAML file and the log (default: a fresh harness run directory, next to the brokers' and MM2's). */
   dir?: string;
 }
 
@@ -85,7 +85,7 @@ function closeStream(stream: WriteStream): Promise<void> {
 }
 
 export async function startMirrorwatch(opts: MirrorwatchOptions): Promise<RunningMirrorwatch> {
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'mirrorwatch-it-'));
+  const dir = opts.dir ?? newRunDir('mirrorwatch');
   const configFile = join(dir, 'mirrorwatch.yaml');
   const logFile = join(dir, 'mirrorwatch.log');
   writeFileSync(configFile, mirrorwatchYaml(opts));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateTracker, evaluateWait, progressLine, timeoutReport } from '../../../src/cli/waitProgress.js';
+import { RateTracker, evaluateWait, lostNote, progressLine, timeoutReport } from '../../../src/cli/waitProgress.js';
 import { makeFlow } from '../helpers/snapshot.js';
 import { lagging } from './helpers.js';
 
@@ -24,6 +24,17 @@ describe('evaluateWait', () => {
     expect(s.shortfall).toEqual([{ topic: 'orders', partition: 1, lagRecords: null, lagSeconds: null, why: 'lag unknown' }]);
     const missing = makeFlow({ source: 'a', target: 'b', topics: [{ topic: 't', remoteMissing: true, partitions: 2 }] });
     expect(evaluateWait(missing, goal0).shortfall[0]?.why).toBe('remote topic a.t missing');
+  });
+
+  it('does not wait for records lost to retention, but says they are lost', () => {
+    // 31 behind, all of them deleted on the source before MM2 copied them: nothing left to copy.
+    const flow = makeFlow({ source: 'a', target: 'b', topics: [{ topic: 'eph', partitions: [{ partition: 0, sourceStart: 51, sourceEnd: 51, replicated: 20 }] }] });
+    const s = evaluateWait(flow, goal0);
+    expect(s).toMatchObject({ reached: true, lagRecords: 0, recordsLost: 31, lostOn: ['eph-0'] });
+    expect(lostNote(s)).toBe('data lost: 31 records were deleted on the source before MM2 copied them (eph-0); no wait brings them back and verify will fail');
+    // Records that still exist past the lost ones are waited for.
+    const partly = makeFlow({ source: 'a', target: 'b', topics: [{ topic: 'eph', partitions: [{ partition: 0, sourceStart: 51, sourceEnd: 60, replicated: 20 }] }] });
+    expect(evaluateWait(partly, goal0)).toMatchObject({ reached: false, lagRecords: 9, recordsLost: 31 });
   });
 
   it('is not reached before both clusters were read', () => {

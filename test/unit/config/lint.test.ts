@@ -101,6 +101,16 @@ describe('keys', () => {
     expect(r.findings.map((f) => [f.key, f.severity, f.rule])).toEqual([['us-west.frobnicate', 'warning', 'unknown-key']]);
   });
 
+  it('settings under the wrong prefix: connector settings per cluster, worker settings per flow', () => {
+    const extra = ['us-west.replication.factor = 1', 'us-east->us-west.offset.flush.interval.ms = 1000'];
+    const r = lint(extra);
+    expect(by(r.findings, 'ignored-key').map((f) => [f.line, f.severity])).toEqual([
+      [lineOf(extra, 0), 'warning'],
+      [lineOf(extra, 1), 'error'],
+    ]);
+    expect(by(r.findings, 'ignored-key')[1]!.message).toMatch(/set us-west\.offset\.flush\.interval\.ms/);
+  });
+
   it('unknown keys: a near miss is named, a cluster prefix not in clusters is explained', () => {
     const extra = ['sync.group.offset.enabled = true', 'us-central.bootstrap.servers = c:9092', 'x->us-west.enabled = true', 'us-east->us-west.emit.checkpoint.enabled = true'];
     const r = lint(extra);
