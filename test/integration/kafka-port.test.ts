@@ -399,7 +399,12 @@ describe('KafkajsPort on a real broker', () => {
     await commitGroupOffsets(cluster, '__mw-hang-group', 'hang', 0, 2);
     const port = newPort();
     const tps = [{ topic: 'hang', partition: 0 }];
-    expect(await port.fetchCommittedOffsets(['__mw-hang-group'])).toEqual([{ group: '__mw-hang-group', topic: 'hang', partition: 0, offset: 2 }]);
+    // The first lookups after the offsets topic is created may meet a coordinator still loading.
+    const committed = await waitFor('committed offsets of __mw-hang-group', async () => {
+      const c = await port.fetchCommittedOffsets(['__mw-hang-group']);
+      return c.length > 0 ? c : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(committed).toEqual([{ group: '__mw-hang-group', topic: 'hang', partition: 0, offset: 2 }]);
     const pid = cluster.pid!;
     process.kill(pid, 'SIGSTOP');
     try {
@@ -422,7 +427,12 @@ describe('KafkajsPort on a real broker', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    expect(await port.fetchOffsets(tps)).toEqual([{ topic: 'hang', partition: 0, start: 0, end: 3 }]);
+    // A broker paused for seconds may have to re-register before it leads its partitions again.
+    const resumed = await waitFor('hang-0 offsets after SIGCONT', async () => {
+      const offsets = await port.fetchOffsets(tps);
+      return offsets.length === 1 ? offsets : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(resumed).toEqual([{ topic: 'hang', partition: 0, start: 0, end: 3 }]);
   });
 
   it('rejects fast while the broker is down and recovers after a restart', async () => {
