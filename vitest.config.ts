@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one closing "N passed, N failed" line over all runs.
+    reporters: ['default', ['json', { outputFile: process.env.VITEST_JSON_REPORT ?? '.vitest/results.json' }]],
     projects: [
       {
         test: {

@@ -64,41 +64,10 @@ if [ -n "$HOOKS_FILE" ]; then
   . "$HOOKS_FILE"
 fi
 
-STEP_NO=0
 STEPS_TOTAL=9
-step() {
-  STEP_NO=$((STEP_NO + 1))
-  export MW_STEP="$1"
-  printf '\n==> [%d/%d] %s: %s (%s)\n' "$STEP_NO" "$STEPS_TOTAL" "$SCRIPT" "$2" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-}
-die() {
-  printf '\n%s FAILED at step %d (%s): %s\n' "$SCRIPT" "$STEP_NO" "${MW_STEP:-?}" "$1" >&2
-  exit 1
-}
-# Runs hook $1: a shell function of that name, else the command in HOOK_<NAME>; $2 = required|optional.
-hook() {
-  local name="$1" need="$2" var
-  var="HOOK_$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')"
-  local rc
-  if declare -F "$name" > /dev/null; then
-    # In a subshell with errexit, so any failing command in the hook fails the step (under
-    # `||` bash would ignore errexit inside the function).
-    set +e
-    (set -e; "$name")
-    rc=$?
-    set -e
-    [ "$rc" -eq 0 ] || die "hook $name exited with $rc"
-  elif [ -n "${!var:-}" ]; then
-    bash -ec "${!var}" || die "hook $var exited with $?"
-  elif [ "$need" = required ]; then
-    die "no $name hook: define a shell function $name in the hooks file (--hooks or MIRRORWATCH_HOOKS) or set $var"
-  else
-    echo "(no $name hook: skipped)"
-  fi
-}
-mw() {
-  "${MW[@]}" "$@"
-}
+# step, die, hook and mw are shared with the other runbook script.
+# shellcheck source=lib/runbook.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/runbook.sh"
 
 step preflight "read flow $FLOW"
 mw lag --flow "$FLOW" "${SOURCE_ARGS[@]}" || die "cannot read flow $FLOW (mirrorwatch lag exited with $?); nothing was changed"

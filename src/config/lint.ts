@@ -31,6 +31,7 @@ import {
   WORKER_KEYS,
 } from './lintKeys.js';
 import { importMm2Properties } from './mm2Import.js';
+import { editDistance } from './editDistance.js';
 import { connectorSetting, type Mm2PairOutcome } from './mm2Model.js';
 
 export type LintSeverity = 'error' | 'warning';
@@ -139,20 +140,6 @@ function topLevelKnown(key: string): boolean {
     CLIENT_TOP_LEVEL.has(key) ||
     TOP_LEVEL_PREFIXES.some((p) => key.startsWith(p))
   );
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 function suggestion(key: string, known: Iterable<string>): string {

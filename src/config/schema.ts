@@ -2,6 +2,7 @@
 // misspelt option that is silently ignored is worse than a refusal to start.
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { editDistance } from './editDistance.js';
 import { basicAuthUsersSchema, httpTlsSchema } from './httpProtection.js';
 import type { ConfigProblem } from './problems.js';
 import { formatPath } from './problems.js';
@@ -279,16 +280,3 @@ function suggest(key: string, path: readonly PropertyKey[]): string {
   return known.length > 0 ? ` (expected one of: ${known.join(', ')})` : '';
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
