@@ -257,10 +257,16 @@ function stepResult(
 async function waitForLeaders(admin: Admin, topics: readonly TopicSpec[]): Promise<void> {
   const deadline = Date.now() + 300_000;
   for (;;) {
-    const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
-    const missing = meta.topics.reduce((n, t) => n + t.partitions.filter((p) => p.leader < 0).length, 0);
-    if (missing === 0) return;
-    if (Date.now() > deadline) throw new Error(`${missing} partitions still without a leader after 300 s`);
+    let missing: number | string;
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+      missing = meta.topics.reduce((n, t) => n + t.partitions.filter((p) => p.leader < 0).length, 0);
+      if (missing === 0) return;
+    } catch (err) {
+      // A broker that has not applied the new topics' metadata yet answers UNKNOWN_TOPIC_OR_PARTITION.
+      missing = (err as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`partitions still without a leader after 300 s: ${missing}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
