@@ -20,6 +20,9 @@ import { machineInfo, waitForLoad } from './bench/machine.js';
 import { evaluateTargets, fullReport } from './bench/report.js';
 import type { BenchResults } from './bench/results.js';
 import { runSyntheticMode } from './bench/syntheticMode.js';
+import { DEFAULTS } from '../src/config/index.js';
+
+const DEFAULT_POLL_INTERVAL_MS = DEFAULTS.pollIntervalMs;
 
 const int = (min: number) => (value: string): number => {
   const n = Number(value.replace(/_/g, ''));
@@ -44,6 +47,7 @@ const program = new Command('bench')
   .option('--topics-per-request <n>', 'topics per CreateTopics request', int(1), 100)
   .option('--cycles <n>', 'poll cycles measured at the last step', int(1))
   .option('--step-cycles <n>', 'poll cycles measured at the earlier steps', int(1))
+  .option('--cycle-interval <ms>', 'start of one measured cycle to the next, as the daemon polls (default 10000, the default poll interval; 0: back to back)', int(0))
   .option('--scrapes <n>', 'idle /metrics scrapes timed at the end', int(1))
   .option('--scrape-interval <ms>', 'scrape period while poll cycles run', int(50), 1000)
   .option('--groups <n>', 'consumer groups with committed offsets on the source, listed in the flow', int(0), 3)
@@ -70,6 +74,7 @@ interface Options {
   topicsPerRequest: number;
   cycles?: number;
   stepCycles?: number;
+  cycleInterval?: number;
   scrapes?: number;
   scrapeInterval: number;
   groups: number;
@@ -148,6 +153,7 @@ async function measure(o: Options, results: BenchResults, m: { smoke: boolean; p
       topicsPerRequest: o.topicsPerRequest,
       cycles: o.cycles ?? (smoke ? 3 : 20),
       stepCycles: o.stepCycles ?? (smoke ? 2 : 5),
+      cycleIntervalMs: o.cycleInterval ?? (smoke ? 0 : DEFAULT_POLL_INTERVAL_MS),
       scrapes: o.scrapes ?? (smoke ? 3 : 20),
       scrapeIntervalMs: o.scrapeInterval,
       groups: o.groups,

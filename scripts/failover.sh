@@ -53,19 +53,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$FLOW" ] || { echo "$SCRIPT: --flow 'primary->secondary' is required" >&2; exit 2; }
-case "$FLOW" in *'->'*) ;; *) echo "$SCRIPT: --flow must be SOURCE->TARGET, got '$FLOW'" >&2; exit 2 ;; esac
-MW_SOURCE="${FLOW%%->*}"
-MW_TARGET="${FLOW#*->}"
-export MW_SCRIPT="$SCRIPT" MW_FLOW="$FLOW" MW_SOURCE MW_TARGET
-read -r -a MW <<< "${MIRRORWATCH:-mirrorwatch}"
-if [ -n "$HOOKS_FILE" ]; then
-  [ -r "$HOOKS_FILE" ] || { echo "$SCRIPT: cannot read hooks file $HOOKS_FILE" >&2; exit 2; }
-  # shellcheck source=/dev/null
-  . "$HOOKS_FILE"
-fi
 
 STEPS_TOTAL=9
-# step, die, hook and mw are shared with the other runbook script.
+# Flow checks, hooks loading, step, die, hook and mw are shared with the other runbook script.
 # shellcheck source=lib/runbook.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/runbook.sh"
 

@@ -165,11 +165,16 @@ async function warmup(expected: Record<string, number>, timeoutMs: number): Prom
   }
 }
 
-async function cycles(count: number): Promise<AgentResponses['cycles']> {
+/** `count` polls of every cluster, each starting `intervalMs` after the previous one started (0: back to back). */
+async function cycles(count: number, intervalMs: number): Promise<AgentResponses['cycles']> {
   const mon = need(monitor, 'monitor');
   const m = need(metrics, 'metrics');
   const out: CycleResult[] = [];
+  const started = performance.now();
   for (let i = 0; i < count; i++) {
+    // The daemon's rhythm: a poll starts one interval after the previous one started.
+    const wait = started + i * intervalMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const before = await requestCounts();
     publishMs = 0;
     publishes = 0;
@@ -251,7 +256,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
     case 'warmup':
       return warmup(req.expectedPartitions, req.timeoutMs);
     case 'cycles':
-      return cycles(req.count);
+      return cycles(req.count, req.intervalMs);
     case 'eventLoopReset':
       eventLoop.reset();
       return {};

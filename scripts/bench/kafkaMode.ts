@@ -30,6 +30,8 @@ export interface KafkaModeOptions {
   topicsPerRequest: number;
   cycles: number;
   stepCycles: number;
+  /** Start of one measured cycle to the next; 0 runs them back to back. */
+  cycleIntervalMs: number;
   scrapes: number;
   scrapeIntervalMs: number;
   groups: number;
@@ -160,9 +162,10 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
       o.say(`${target.toLocaleString('en-US')} partitions per cluster (${created.length} topics each): warming up`);
       const warm = await agent.call('warmup', { expectedPartitions: { [SOURCE]: target, [TARGET]: target }, timeoutMs: 600_000 });
       if (final) memoryAfterWarmup = await agent.call('memory', {});
-      o.say(`  ${warm.cycles} warm-up poll(s) in ${(warm.ms / 1000).toFixed(1)} s; measuring ${cycleCount} cycles`);
+      const pace = o.cycleIntervalMs > 0 ? `one every ${o.cycleIntervalMs / 1000} s` : 'back to back';
+      o.say(`  ${warm.cycles} warm-up poll(s) in ${(warm.ms / 1000).toFixed(1)} s; measuring ${cycleCount} cycles, ${pace}`);
       const scraper = scrapeLoop(url, o.scrapeIntervalMs);
-      const { cycles } = await agent.call('cycles', { count: cycleCount });
+      const { cycles } = await agent.call('cycles', { count: cycleCount, intervalMs: o.cycleIntervalMs });
       const scrapes = await scraper.stop();
       steps.push(stepResult(target, created.length, setupSeconds, warm, cycles, scrapes));
       const s = steps[steps.length - 1] as StepResult;
@@ -189,6 +192,8 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
       partitionsPerTopic: o.partitionsPerTopic,
       groups: o.groups,
       recordsPerPartition: o.recordsPerPartition,
+      cycleIntervalMs: o.cycleIntervalMs,
+      scrapeIntervalMs: o.scrapeIntervalMs,
       steps,
       memory: { afterWarmup: memoryAfterWarmup ?? memoryAfterCycles, afterCycles: memoryAfterCycles },
       idleScrapes,
@@ -352,7 +357,7 @@ async function cardinalityChecks(
       const { url } = await agent.call('start', { configFile: file });
       const n = variant.expectedPartitions;
       await agent.call('warmup', { expectedPartitions: { [SOURCE]: n, [TARGET]: n }, timeoutMs: 600_000 });
-      const { cycles } = await agent.call('cycles', { count: 3 });
+      const { cycles } = await agent.call('cycles', { count: 3, intervalMs: 0 });
       const s = await scrape(url, { keepBody: true });
       const snap = await agent.call('snapshot', {});
       const logs = await agent.call('logs', {});

@@ -62,7 +62,7 @@ export interface SyntheticFigures {
 export type AgentRequest =
   | { id: number; type: 'start'; configFile?: string; httpPort?: number }
   | { id: number; type: 'warmup'; expectedPartitions: Record<string, number>; timeoutMs: number }
-  | { id: number; type: 'cycles'; count: number }
+  | { id: number; type: 'cycles'; count: number; intervalMs: number }
   | { id: number; type: 'eventLoopReset' }
   | { id: number; type: 'eventLoopMax' }
   | { id: number; type: 'memory' }

@@ -218,7 +218,7 @@ export function fullReport(r: BenchResults): string {
   if (r.kafka) {
     const k = r.kafka;
     out.push(
-      `Kafka ${k.kafkaVersion}${k.mm2Version ? `, MM2 ${k.mm2Version}` : ', no MM2'}; 2 clusters x ${k.brokersPerCluster} broker(s); ${k.partitionsPerTopic} partitions per topic; ${k.groups} consumer groups; ${k.recordsPerPartition} records per source partition`,
+      `Kafka ${k.kafkaVersion}${k.mm2Version ? `, MM2 ${k.mm2Version}` : ', no MM2'}; 2 clusters x ${k.brokersPerCluster} broker(s); ${k.partitionsPerTopic} partitions per topic; ${k.groups} consumer groups; ${k.recordsPerPartition} records per source partition; cycles ${k.cycleIntervalMs > 0 ? `every ${k.cycleIntervalMs / 1000} s` : 'back to back'}, a scrape every ${k.scrapeIntervalMs / 1000} s meanwhile`,
       '',
       kafkaTables(k),
     );

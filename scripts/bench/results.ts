@@ -52,6 +52,10 @@ export interface KafkaResults {
   partitionsPerTopic: number;
   groups: number;
   recordsPerPartition: number;
+  /** Start of one measured cycle to the next (0: back to back). */
+  cycleIntervalMs: number;
+  /** Period of the scrapes made while cycles run. */
+  scrapeIntervalMs: number;
   steps: StepResult[];
   memory: { afterWarmup: MemoryFigures; afterCycles: MemoryFigures };
   idleScrapes: ScrapeFigures;

@@ -90,14 +90,28 @@ export async function fillPartitions(cluster: ClusterRef, topics: readonly Topic
   await producer.connect();
   try {
     let done = 0;
+    const deadline = Date.now() + 15 * 60_000;
     for (const batch of batches(topics, 200)) {
-      await producer.sendBatch({
-        acks: 1,
-        topicMessages: batch.map((t) => ({
-          topic: t.name,
-          messages: Array.from({ length: t.partitions * perPartition }, (_, i) => ({ partition: i % t.partitions, value: 'mirrorwatch bench' })),
-        })),
-      });
+      const send = () =>
+        producer.sendBatch({
+          acks: 1,
+          topicMessages: batch.map((t) => ({
+            topic: t.name,
+            messages: Array.from({ length: t.partitions * perPartition }, (_, i) => ({ partition: i % t.partitions, value: 'mirrorwatch bench' })),
+          })),
+        });
+      // A broker is named leader in the metadata before it has created thousands of new logs, and
+      // answers NOT_LEADER until then; kafkajs's own retries run out before that on two cores.
+      // A retried batch may write some records twice: the bench needs lag, not exact counts.
+      for (;;) {
+        try {
+          await send();
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
       done += batch.length;
       progress(done);
     }

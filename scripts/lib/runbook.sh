@@ -1,6 +1,17 @@
 # Shared by scripts/failover.sh and scripts/failback.sh (sourced, not run): numbered steps,
 # failing with the step named, and operator hooks as shell functions or HOOK_<NAME> commands.
-# The caller sets SCRIPT, STEPS_TOTAL and MW (the mirrorwatch command as an array).
+# The caller sets SCRIPT, STEPS_TOTAL, FLOW and HOOKS_FILE; sourcing checks the flow, loads the
+# operator's hooks file and sets MW_SOURCE, MW_TARGET and MW (the mirrorwatch command as an array).
+case "$FLOW" in *'->'*) ;; *) echo "$SCRIPT: --flow must be SOURCE->TARGET, got '$FLOW'" >&2; exit 2 ;; esac
+MW_SOURCE="${FLOW%%->*}"
+MW_TARGET="${FLOW#*->}"
+export MW_SCRIPT="$SCRIPT" MW_FLOW="$FLOW" MW_SOURCE MW_TARGET
+read -r -a MW <<< "${MIRRORWATCH:-mirrorwatch}"
+if [ -n "$HOOKS_FILE" ]; then
+  [ -r "$HOOKS_FILE" ] || { echo "$SCRIPT: cannot read hooks file $HOOKS_FILE" >&2; exit 2; }
+  # shellcheck source=/dev/null
+  . "$HOOKS_FILE"
+fi
 STEP_NO=0
 step() {
   STEP_NO=$((STEP_NO + 1))

@@ -61,17 +61,21 @@ export function renderSnapshotSeries(snapshot: Snapshot | null, granularity: Gra
     writeRegions(w.partitionRegion, snapshot.regions ?? [], granularity);
   }
 
-  const chunks: Buffer[] = [];
+  const texts: string[] = [];
   let series = 0;
   let bytes = 0;
   for (const writer of Object.values(w)) {
-    for (const chunk of writer.chunksWithHeader()) {
-      chunks.push(chunk);
-      bytes += chunk.length;
+    for (const text of writer.textsWithHeader()) {
+      texts.push(text);
+      bytes += Buffer.byteLength(text);
     }
     series += writer.count;
   }
-  return { chunks, bytes, series };
+  // Encoded into one Buffer (see FamilyWriter): one large allocation the allocator hands back whole.
+  const body = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const text of texts) offset += body.write(text, offset);
+  return { chunks: [body], bytes, series };
 }
 
 function writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granularity: Granularity): void {

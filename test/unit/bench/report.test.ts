@@ -34,6 +34,8 @@ function kafka(steps: StepResult[], rssMB: number, scrapeBlockMs = 5): KafkaResu
     partitionsPerTopic: 20,
     groups: 3,
     recordsPerPartition: 2,
+    cycleIntervalMs: 0,
+    scrapeIntervalMs: 1000,
     steps,
     memory: { afterWarmup: mem, afterCycles: mem },
     idleScrapes: { ms: summarize([50, 60]), bytes: 10, eventLoopMaxMs: summarize([scrapeBlockMs]) },
