@@ -71,7 +71,8 @@ let config: MirrorwatchConfig | null = null;
 let metrics: Metrics | null = null;
 let monitor: Monitor | null = null;
 let http: HttpServer | null = null;
-let publishMs = 0;
+/** When the latest snapshot was handed to metrics.publish(), and how many were this cycle. */
+let lastPublishAt = 0;
 let publishes = 0;
 
 function need<T>(value: T | null, what: string): T {
@@ -126,10 +127,9 @@ async function start(configFile: string | undefined, httpPort: number | undefine
     logger,
     telemetry: m.telemetry,
     onSnapshot: (s) => {
-      const t0 = performance.now();
-      m.publish(s);
-      publishMs += performance.now() - t0;
+      lastPublishAt = performance.now();
       publishes++;
+      m.publish(s);
     },
   });
   const mon = monitor;
@@ -176,18 +176,20 @@ async function cycles(count: number, intervalMs: number): Promise<AgentResponses
     const wait = started + i * intervalMs - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const before = await requestCounts();
-    publishMs = 0;
     publishes = 0;
     eventLoop.reset();
     const t0 = performance.now();
     const snapshot = await mon.pollOnce();
-    // The monitor hands snapshots to the metrics layer on a later turn of the event loop.
+    // The monitor hands the snapshot to the metrics layer on a later turn of the event loop, and
+    // a large one is rendered over several turns: the cycle ends when /metrics serves it.
     await new Promise((r) => setImmediate(r));
-    const wallMs = performance.now() - t0;
+    await m.settled();
+    const settledAt = performance.now();
+    const wallMs = settledAt - t0;
     const eventLoopMaxMs = eventLoop.max / 1e6;
     out.push({
       wallMs,
-      publishMs,
+      publishMs: publishes > 0 ? settledAt - lastPublishAt : 0,
       publishes,
       eventLoopMaxMs,
       clusters: snapshot.clusters.map((c) => ({
@@ -227,6 +229,7 @@ async function synthetic(targetSeries: number, reps: number): Promise<SyntheticF
     eventLoop.reset();
     const t0 = performance.now();
     m.publish(snapshot);
+    await m.settled();
     const t1 = performance.now();
     const rendered = await m.render();
     const t2 = performance.now();

@@ -23,7 +23,7 @@ export interface ClusterCycle {
 export interface CycleResult {
   /** Monitor.pollOnce(): both clusters concurrently, plus the snapshot rebuilds and publishes. */
   wallMs: number;
-  /** Time spent in metrics.publish() during the cycle. */
+  /** From the cycle's last metrics.publish() call until /metrics serves that snapshot (large ones render in slices). */
   publishMs: number;
   publishes: number;
   /** Longest event-loop delay seen during the cycle (monitorEventLoopDelay max), ms. */

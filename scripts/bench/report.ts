@@ -157,7 +157,7 @@ export function kafkaTables(k: KafkaResults): string {
     fmtMs(s.scrapesDuringCycles.ms.p50),
     fmtMs(s.eventLoopMaxMsPerCycle.max),
   ]);
-  const header = ['partitions/cluster', 'topics', ...aliases.map((a) => `poll s ${a} p50/p95/max`), 'req/cycle', 'series', 'publish ms/cycle', 'scrape ms p50', 'max block ms'];
+  const header = ['partitions/cluster', 'topics', ...aliases.map((a) => `poll s ${a} p50/p95/max`), 'req/cycle', 'series', 'publish to served ms', 'scrape ms p50', 'max block ms'];
   const reqRows = k.steps.flatMap((s) => Object.entries(s.requestsPerCycle).map(([alias, counts]) => [fmtInt(s.partitions), alias, apiList(counts)]));
   const lines = [
     renderTable(header, stepRows),

@@ -15,7 +15,7 @@ export interface StepResult {
   pollSeconds: Record<string, Summary>;
   /** Monitor.pollOnce(): both clusters, snapshot rebuilds and publishes. */
   cycleWallMs: Summary;
-  /** metrics.publish() time per cycle (the monitor publishes after each cluster's poll and once more). */
+  /** From the cycle's last metrics.publish() call until /metrics serves that snapshot. */
   publishMsPerCycle: Summary;
   /** Median per cycle, per cluster and API. */
   requestsPerCycle: Record<string, Record<string, number>>;
@@ -70,7 +70,7 @@ export interface SyntheticResult {
   bytes: number;
   publishMs: Summary;
   renderMs: Summary;
-  /** publish + render per repetition: what the metrics layer costs for a new snapshot and a scrape. */
+  /** publish (until settled) + render per repetition: what the metrics layer costs for a new snapshot and a scrape. */
   layerMs: Summary;
   bareMs: Summary;
   /** layer p50 / bare p50. */

@@ -51,14 +51,31 @@ const MS_PER_SECOND = 1000;
 
 /** With `null` (nothing polled yet) only the HELP/TYPE lines are written. */
 export function renderSnapshotSeries(snapshot: Snapshot | null, granularity: Granularity): RenderedSeries {
+  const steps = renderSnapshotSteps(snapshot, granularity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** About this many partitions are written between two steps of renderSnapshotSteps(). */
+const PARTITIONS_PER_STEP = 1024;
+
+/**
+ * renderSnapshotSeries() cut into steps: each next() writes about PARTITIONS_PER_STEP partitions'
+ * lines; the last one returns the result. The metrics layer spreads large snapshots over several
+ * turns of the event loop with it (metrics.ts), so a scrape never waits for a whole rendering.
+ */
+export function* renderSnapshotSteps(snapshot: Snapshot | null, granularity: Granularity): Generator<void, RenderedSeries, void> {
   const w = {} as Record<FamilyKey, FamilyWriter>;
   for (const key of Object.keys(SNAPSHOT_FAMILIES) as FamilyKey[]) w[key] = new FamilyWriter(SNAPSHOT_FAMILIES[key]);
 
   if (snapshot) {
-    for (const flow of snapshot.flows) writeFlow(w, flow, granularity);
-    for (const cluster of snapshot.clusters) writeCluster(w, cluster, granularity);
+    for (const flow of snapshot.flows) yield* writeFlow(w, flow, granularity);
+    for (const cluster of snapshot.clusters) yield* writeCluster(w, cluster, granularity);
     w.snapshotTimestamp.add('', snapshot.takenAtMs / MS_PER_SECOND);
     writeRegions(w.partitionRegion, snapshot.regions ?? [], granularity);
+    yield;
   }
 
   const texts: string[] = [];
@@ -78,10 +95,16 @@ export function renderSnapshotSeries(snapshot: Snapshot | null, granularity: Gra
   return { chunks: [body], bytes, series };
 }
 
-function writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granularity: Granularity): void {
+function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granularity: Granularity): Generator<void, void, void> {
   const flowLabels = 'source="' + escapeLabelValue(flow.source) + '",target="' + escapeLabelValue(flow.target) + '"';
 
+  let sinceStep = 0;
   for (const topic of flow.topics) {
+    sinceStep += topic.partitions.length;
+    if (sinceStep >= PARTITIONS_PER_STEP) {
+      sinceStep = 0;
+      yield;
+    }
     const topicLabels = flowLabels + ',topic="' + escapeLabelValue(topic.topic) + '"';
     if (granularity === 'partition') writePartitions(w, topicLabels, topic.partitions);
     else writeTopicAggregate(w, topicLabels, topic.partitions);
@@ -99,6 +122,11 @@ function writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granula
   }
 
   for (const group of flow.checkpoints) {
+    sinceStep += group.partitions.length;
+    if (sinceStep >= PARTITIONS_PER_STEP) {
+      sinceStep = 0;
+      yield;
+    }
     const groupLabels = flowLabels + ',group="' + escapeLabelValue(group.group) + '"';
     if (group.ageSeconds !== null) w.checkpointAge.add(groupLabels, group.ageSeconds);
     writeCheckpointLag(w.checkpointLag, groupLabels, group.partitions, granularity);
@@ -172,7 +200,7 @@ function writeCheckpointLag(
   for (const [topic, lag] of perTopic) writer.add(groupLabels + ',topic="' + escapeLabelValue(topic) + '"', lag);
 }
 
-function writeCluster(w: Record<FamilyKey, FamilyWriter>, cluster: ClusterStatus, granularity: Granularity): void {
+function* writeCluster(w: Record<FamilyKey, FamilyWriter>, cluster: ClusterStatus, granularity: Granularity): Generator<void, void, void> {
   const clusterLabels = 'cluster="' + escapeLabelValue(cluster.alias) + '"';
   w.clusterUp.add(clusterLabels, cluster.up ? 1 : 0);
   if (cluster.lastPollDurationSeconds !== null) w.pollDuration.add(clusterLabels, cluster.lastPollDurationSeconds);
@@ -186,7 +214,12 @@ function writeCluster(w: Record<FamilyKey, FamilyWriter>, cluster: ClusterStatus
     let topicSeen = new Set<number>();
     let topic: string | null = null;
     let prefix = '';
+    let sinceStep = 0;
     for (const p of cluster.partitions) {
+      if (++sinceStep === PARTITIONS_PER_STEP) {
+        sinceStep = 0;
+        yield;
+      }
       if (p.topic !== topic) {
         topic = p.topic;
         prefix = clusterLabels + ',topic="' + escapeLabelValue(topic) + '",partition="';

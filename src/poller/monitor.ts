@@ -3,9 +3,10 @@
 // while another one times out.
 //
 // Rebuilding a snapshot and publishing it (onSnapshot: the metrics text) are synchronous and grow
-// with partitions (2 x 20,000 partitions: tens of ms each on two cores, docs/performance.md). They
-// run from setImmediate in separate turns of the event loop, so a /metrics scrape waits for one of
-// them at most, never for both in a row; polls that end in the same turn share one rebuild.
+// with partitions (2 x 20,000 partitions: tens of ms each on two cores, docs/performance.md). The
+// end of a poll, the rebuild and the publish each run in their own turn of the event loop, with
+// I/O handled between them, so a /metrics scrape waits for one of them at most, never for all in
+// a row. Polls that end close together share one rebuild.
 import { LagWindowStore } from '../core/lagWindow.js';
 import { createReplicationPolicy, type ReplicationPolicy } from '../core/replicationPolicy.js';
 import type { Telemetry } from '../core/telemetry.js';
@@ -39,6 +40,8 @@ export class Monitor {
   /** A poll ended since the last rebuild. */
   private dirty = false;
   private rebuildTimer: NodeJS.Immediate | null = null;
+  /** pollOnce() callers waiting for the rebuild that follows their polls. */
+  private waiters: { resolve: (snapshot: Snapshot) => void; reject: (err: unknown) => void }[] = [];
   /** The newest snapshot not yet handed to onSnapshot. */
   private undelivered: Snapshot | null = null;
   private deliverTimer: NodeJS.Immediate | null = null;
@@ -75,13 +78,18 @@ export class Monitor {
     await Promise.all(this.pollers.map((p) => p.stop(graceMs)));
     if (this.rebuildTimer) clearImmediate(this.rebuildTimer);
     this.rebuildTimer = null;
+    if (this.waiters.length > 0) this.safeRebuild();
     this.deliver();
   }
 
   /** Polls every cluster once, concurrently, and returns the snapshot after all have answered. */
   async pollOnce(): Promise<Snapshot> {
     await Promise.all(this.pollers.map((p) => p.pollOnce()));
-    return this.rebuild();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.dirty = true;
+      this.scheduleRebuild();
+    });
   }
 
   latest(): Snapshot | null {
@@ -102,10 +110,32 @@ export class Monitor {
   private onPolled(_state: ClusterPollerState): void {
     this.lastPollEnd = this.now();
     this.dirty = true;
-    this.rebuildTimer ??= setImmediate(() => {
-      this.rebuildTimer = null;
-      if (this.dirty) this.rebuild();
+    this.scheduleRebuild();
+  }
+
+  private scheduleRebuild(): void {
+    if (this.rebuildTimer) return;
+    // Two turns: an immediate set from an immediate runs on the next loop iteration, after the
+    // I/O that arrived meanwhile (a scrape) was handled, rather than straight after the poll's
+    // own last callback.
+    this.rebuildTimer = setImmediate(() => {
+      this.rebuildTimer = setImmediate(() => {
+        this.rebuildTimer = null;
+        if (this.dirty) this.safeRebuild();
+      });
     });
+  }
+
+  private safeRebuild(): void {
+    try {
+      this.rebuild();
+    } catch (err) {
+      // Data nobody anticipated must not kill the daemon from a timer; the next poll retries.
+      this.options.logger.error({ err }, 'building the snapshot failed');
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const w of waiters) w.reject(err);
+    }
   }
 
   /** One log line when a flow becomes ready or not ready, so the log tells the story of an incident. */
@@ -141,6 +171,9 @@ export class Monitor {
       this.undelivered = snapshot;
       this.deliverTimer ??= setImmediate(() => this.deliver());
     }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.resolve(snapshot);
     return snapshot;
   }
 
