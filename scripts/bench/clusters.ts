@@ -12,6 +12,7 @@ import { ensureKafka, startCluster } from '../../test/harness/kafka.js';
 import type { ClusterRef, KafkaCluster } from '../../test/harness/kafka.js';
 import { JvmProcess, tailFile, track, untrack } from '../../test/harness/jvm.js';
 import type { Tracked } from '../../test/harness/jvm.js';
+import { testBrokerDefaults } from '../../test/harness/cluster.js';
 import { newRunDir } from '../../test/harness/paths.js';
 import { freePort } from '../../test/harness/ports.js';
 
@@ -106,21 +107,8 @@ function openFiles(pid: number | undefined): number | null {
 
 function commonProps(dataDir: string): Record<string, string> {
   return {
-    'log.dirs': dataDir,
-    'num.partitions': '1',
-    'offsets.topic.replication.factor': '1',
-    'offsets.topic.num.partitions': '4',
-    'transaction.state.log.replication.factor': '1',
-    'transaction.state.log.min.isr': '1',
-    'transaction.state.log.num.partitions': '4',
-    'share.coordinator.state.topic.replication.factor': '1',
-    'share.coordinator.state.topic.min.isr': '1',
-    'group.initial.rebalance.delay.ms': '0',
-    'auto.create.topics.enable': 'false',
-    'log.segment.bytes': String(16 * 1024 * 1024),
+    ...testBrokerDefaults(dataDir),
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
   };
 }
 

@@ -101,23 +101,8 @@ export async function startCluster(opts: StartClusterOptions): Promise<KafkaClus
         `PLAINTEXT://127.0.0.1:${port}`,
         ...extra.map((l) => `${l.name}://127.0.0.1:${l.advertisedPort ?? listenerPorts[l.name]}`),
       ].join(','),
-      'controller.listener.names': 'CONTROLLER',
-      'inter.broker.listener.name': 'PLAINTEXT',
+      ...testBrokerDefaults(dataDir),
       'listener.security.protocol.map': ['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT', ...extra.map((l) => `${l.name}:${l.securityProtocol}`)].join(','),
-      'log.dirs': dataDir,
-      'num.partitions': '1',
-      'offsets.topic.replication.factor': '1',
-      // Fewer internal partitions: the first group commit creates them all on two shared cores.
-      'offsets.topic.num.partitions': '4',
-      'transaction.state.log.replication.factor': '1',
-      'transaction.state.log.min.isr': '1',
-      'transaction.state.log.num.partitions': '4',
-      'share.coordinator.state.topic.replication.factor': '1',
-      'share.coordinator.state.topic.min.isr': '1',
-      'group.initial.rebalance.delay.ms': '0',
-      // Metadata requests from kafkajs (and mirrorwatch) must never create MM2's remote topics.
-      'auto.create.topics.enable': 'false',
-      'log.segment.bytes': String(16 * 1024 * 1024),
       ...opts.brokerProps,
     };
     writeFileSync(
@@ -261,4 +246,29 @@ async function waitUntilServing(alias: string, bootstrap: string, jvm: JvmProces
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`broker ${alias} did not answer on ${bootstrap} within ${timeoutMs} ms`);
+}
+
+/**
+ * Broker settings shared by every test and bench broker: replication factor 1 for internal topics
+ * and no topic auto-creation. Listeners and roles are the caller's.
+ */
+export function testBrokerDefaults(dataDir: string): Record<string, string> {
+  return {
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': dataDir,
+    'num.partitions': '1',
+    'offsets.topic.replication.factor': '1',
+    // Fewer internal partitions: the first group commit creates them all on two shared cores.
+    'offsets.topic.num.partitions': '4',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'transaction.state.log.num.partitions': '4',
+    'share.coordinator.state.topic.replication.factor': '1',
+    'share.coordinator.state.topic.min.isr': '1',
+    'group.initial.rebalance.delay.ms': '0',
+    // Metadata requests from kafkajs (and mirrorwatch) must never create MM2's remote topics.
+    'auto.create.topics.enable': 'false',
+    'log.segment.bytes': String(16 * 1024 * 1024),
+  };
 }
