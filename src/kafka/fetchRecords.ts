@@ -67,7 +67,7 @@ async function resultsOf(
       out.ok.push({ ...base, ...decoded, highWatermark: p.highWatermark });
     } else if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
       // An answer, not a failure: the caller moves to the log start or end.
-      out.ok.push({ ...base, records: [], nextOffset: req.offset, highWatermark: p.highWatermark, error: errorName(p.errorCode) });
+      out.ok.push({ ...base, records: [], nextOffset: req.offset, highWatermark: p.highWatermark, error: errorName(p.errorCode), errorKind: 'out-of-range' });
     } else {
       out.failed.push(codeFailure(req, p.errorCode, leader));
     }
@@ -134,6 +134,8 @@ export async function fetchRecords(ctx: PortContext, requests: FetchRequest[], o
       nextOffset: f.item.offset,
       highWatermark: -1,
       error: f.reason,
+      // A Kafka error code for the partition (e.g. TOPIC_AUTHORIZATION_FAILED) or no answer at all.
+      errorKind: f.code === null ? 'unreachable' : 'kafka',
     });
   }
   return wanted.map((r) => byKey.get(r)!);

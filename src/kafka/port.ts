@@ -25,6 +25,15 @@ export interface FetchRequest extends TopicPartition {
   maxBytes?: number;
 }
 
+/**
+ * Why a partition's fetch stopped short, by kind: `codec` (a batch compressed with a codec that
+ * cannot be decompressed here), `corrupt` (a batch or record that cannot be parsed, or one larger
+ * than the bytes asked for), `out-of-range` (the position is below the log start or past the end),
+ * `kafka` (the broker answered with an error code for the partition, e.g. TOPIC_AUTHORIZATION_FAILED),
+ * `unreachable` (the leader did not answer or the partition has no leader).
+ */
+export type FetchErrorKind = 'codec' | 'corrupt' | 'out-of-range' | 'kafka' | 'unreachable';
+
 export interface FetchResult extends TopicPartition {
   records: RawRecord[];
   /**
@@ -42,6 +51,8 @@ export interface FetchResult extends TopicPartition {
    * still returned. null when all is well.
    */
   error: string | null;
+  /** The kind of `error`; null exactly when `error` is null. */
+  errorKind: FetchErrorKind | null;
 }
 
 export interface CommittedOffset extends TopicPartition {

@@ -5,7 +5,7 @@
 import { gunzip } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { promisify } from 'node:util';
-import type { RawRecord } from './port.js';
+import type { FetchErrorKind, RawRecord } from './port.js';
 import { BufferReader } from './bufferReader.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -45,6 +45,8 @@ export interface DecodedRecordSet {
   /** Offset after the last batch read completely (control and aborted batches count as read). */
   nextOffset: number;
   error: string | null;
+  /** 'codec' or 'corrupt' with an error; null without. */
+  errorKind: Extract<FetchErrorKind, 'codec' | 'corrupt'> | null;
 }
 
 interface BatchHeader {
@@ -128,7 +130,7 @@ export async function decodeRecordSet(
     const batchLength = data.readInt32BE(start + 8);
     const total = LOG_OVERHEAD + batchLength;
     if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD) {
-      return { records, nextOffset, error: `corrupt record batch at offset ${baseOffset}: length ${batchLength}` };
+      return { records, nextOffset, errorKind: 'corrupt', error: `corrupt record batch at offset ${baseOffset}: length ${batchLength}` };
     }
     if (r.remaining() < total) {
       // The broker cuts the response at maxBytes, so the last batch is often incomplete: normal,
@@ -137,6 +139,7 @@ export async function decodeRecordSet(
         return {
           records,
           nextOffset,
+          errorKind: 'corrupt',
           error: `record batch at offset ${baseOffset} (${total} bytes) is larger than the ${data.length} bytes returned; raise maxBytes`,
         };
       }
@@ -144,7 +147,7 @@ export async function decodeRecordSet(
     }
     const magic = data.readInt8(start + MAGIC_OFFSET);
     if (magic !== 2) {
-      return { records, nextOffset, error: `record batch at offset ${baseOffset} uses message format v${magic}; only v2 is supported` };
+      return { records, nextOffset, errorKind: 'corrupt', error: `record batch at offset ${baseOffset} uses message format v${magic}; only v2 is supported` };
     }
     const batch = new BufferReader(data.subarray(start, start + total));
     r.skip(total);
@@ -153,7 +156,7 @@ export async function decodeRecordSet(
     try {
       h = readHeader(batch);
     } catch (e) {
-      return { records, nextOffset, error: `corrupt record batch at offset ${baseOffset}: ${(e as Error).message}` };
+      return { records, nextOffset, errorKind: 'corrupt', error: `corrupt record batch at offset ${baseOffset}: ${(e as Error).message}` };
     }
 
     const isControl = (h.attributes & ATTR_CONTROL) !== 0;
@@ -176,6 +179,7 @@ export async function decodeRecordSet(
             return {
               records,
               nextOffset,
+              errorKind: 'codec',
               error: `record batch at offset ${h.baseOffset} is compressed with ${CODEC_NAMES[codecId] ?? `codec ${codecId}`}, which mirrorwatch cannot decompress (supported: gzip${zstdAsync ? ', zstd' : ''})`,
             };
           }
@@ -188,10 +192,10 @@ export async function decodeRecordSet(
           for (const rec of batchRecords) if (rec.offset >= fetchOffset) records.push(rec);
         }
       } catch (e) {
-        return { records, nextOffset, error: `corrupt record batch at offset ${h.baseOffset}: ${(e as Error).message}` };
+        return { records, nextOffset, errorKind: 'corrupt', error: `corrupt record batch at offset ${h.baseOffset}: ${(e as Error).message}` };
       }
     }
     nextOffset = Math.max(nextOffset, h.lastOffset + 1);
   }
-  return { records, nextOffset, error: null };
+  return { records, nextOffset, error: null, errorKind: null };
 }

@@ -73,6 +73,7 @@ describe('refineLagSeconds', () => {
           nextOffset: r.offset + 1,
           highWatermark: 1000,
           error: r.partition === 2 ? 'NOT_LEADER_OR_FOLLOWER' : null,
+          errorKind: r.partition === 2 ? ('kafka' as const) : null,
         }));
       },
     };
