@@ -13,7 +13,7 @@ import type {
   ProtocolRequest,
   SocketFactory,
 } from './kafkajsInternals.js';
-import { Broker, ConnectionPool, apiKeys, createSocketFactory, protocolRequests } from './kafkajsInternals.js';
+import { Broker, ConnectionPool, apiKeys, createSocketFactory, protocolRequests, quietIdleRequestQueues } from './kafkajsInternals.js';
 import { negotiateVersion } from './apiVersions.js';
 import { LIST_OFFSETS_VERSIONS } from './listOffsetsProtocol.js';
 import { METADATA_VERSIONS, decodeMetadataResponse, encodeMetadataRequest } from './metadataProtocol.js';
@@ -118,7 +118,7 @@ export class BrokerConnections {
     if (!broker) {
       const o = this.opts;
       broker = new Broker({
-        connectionPool: new ConnectionPool({
+        connectionPool: quietIdleRequestQueues(new ConnectionPool({
           host: address.host,
           port: address.port,
           ssl: o.ssl,
@@ -131,7 +131,7 @@ export class BrokerConnections {
           maxInFlightRequests: null,
           instrumentationEmitter: o.emitter,
           logger: o.logger,
-        }),
+        })),
         logger: o.logger,
         authenticationTimeout: o.requestTimeoutMs,
         // mirrorwatch only reads: a metadata request must never create a topic.

@@ -110,8 +110,15 @@ export interface ConnectionPoolOptions {
   reauthenticationThreshold?: number;
 }
 
+/** The per-connection request queue; only what quietIdleRequestQueues() corrects. */
+export interface KafkajsRequestQueue {
+  pending: unknown[];
+  scheduleCheckPendingRequests(): void;
+}
+
 export interface KafkajsConnection {
   socket?: { destroy(): void } | null;
+  requestQueue?: KafkajsRequestQueue;
 }
 
 export interface ResponseCodec {
@@ -136,6 +143,27 @@ export interface KafkajsConnectionPool {
 export const ConnectionPool = require('kafkajs/src/network/connectionPool.js') as new (
   options: ConnectionPoolOptions,
 ) => KafkajsConnectionPool;
+
+/**
+ * kafkajs 2.2.4 re-arms a request-queue timer after every response even when nothing waits: with
+ * no throttle (throttledUntil = -1) the delay it computes is negative, Node runs it after 1 ms, and
+ * the timer re-arms itself, so every connection wakes the event loop about a thousand times a
+ * second for as long as it lives. That was most of mirrorwatch's CPU while idle (1.7 CPU-seconds a
+ * minute for one 3-partition flow). A check is only needed while requests wait (throttled or over
+ * the in-flight limit), which is when kafkajs pushes to `pending` and schedules it itself.
+ * Applied to the pools this adapter creates, on their own instances; kafkajs's modules stay as they are.
+ */
+export function quietIdleRequestQueues(pool: KafkajsConnectionPool): KafkajsConnectionPool {
+  for (const connection of pool.pool) {
+    const queue = connection.requestQueue;
+    if (!queue || typeof queue.scheduleCheckPendingRequests !== 'function' || !Array.isArray(queue.pending)) continue;
+    const schedule = queue.scheduleCheckPendingRequests.bind(queue);
+    queue.scheduleCheckPendingRequests = () => {
+      if (queue.pending.length > 0) schedule();
+    };
+  }
+  return pool;
+}
 
 // -------------------------------------------------------------------------------------- broker
 
