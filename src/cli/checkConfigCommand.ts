@@ -29,11 +29,9 @@ export function runCheckConfig(
     );
     return verdict.exitCode;
   }
-  for (const f of verdict.findings) (f.severity === 'error' ? stdout : stderr).write(`${formatFinding(f)}\n`);
-  if (!config) {
-    stdout.write(`${file}: invalid: ${verdict.errors} error${verdict.errors === 1 ? '' : 's'}\n`);
-    return verdict.exitCode;
-  }
+  if (!config) stderr.write('mirrorwatch: invalid configuration\n');
+  for (const f of verdict.findings) stderr.write(`${formatFinding(f)}\n`);
+  if (!config) return verdict.exitCode;
   const head = verdict.errors > 0 ? `${config.file}: ${verdict.errors} error${verdict.errors === 1 ? '' : 's'}, ${verdict.warnings} warning${verdict.warnings === 1 ? '' : 's'}` : `${config.file}: OK${verdict.warnings > 0 ? ` (${verdict.warnings} warning${verdict.warnings === 1 ? '' : 's'})` : ''}`;
   const lines = [head];
   lines.push(`clusters: ${config.clusters.map((c) => `${c.alias} (${c.bootstrapServers.join(',')})`).join(', ')}`);
