@@ -45,7 +45,7 @@ export function configVerdict(file: string, env: NodeJS.ProcessEnv = process.env
     if (!(err instanceof ConfigError)) throw err;
     refused = true;
     for (const p of err.problems) {
-      findings.push({ file: p.file, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.path !== undefined ? { key: p.path } : {}), severity: 'error', rule: 'config', message: p.message });
+      findings.push({ file: p.file, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.path !== undefined ? { key: p.path } : {}), severity: 'error', rule: 'config', message: p.path ? `${p.path}: ${p.message}` : p.message });
     }
   }
   const props = propertiesFileOf(file);
@@ -61,7 +61,7 @@ export function configVerdict(file: string, env: NodeJS.ProcessEnv = process.env
       linted = path.resolve(props);
       const result = lintMm2Properties(bytes, props, lintOptions);
       // The loader's problems with this file are among lint's findings (as errors): keep one copy.
-      const seen = new Set(result.findings.map((f) => `${f.line ?? ''}\u0000${f.message}`));
+      const seen = new Set(result.findings.flatMap((f) => [`${f.line ?? ''}\u0000${f.message}`, `${f.line ?? ''}\u0000${f.key ?? ''}: ${f.message}`]));
       for (let i = findings.length - 1; i >= 0; i--) {
         const f = findings[i]!;
         const sameRegex = f.message.startsWith('invalid regular expression') && result.findings.some((r) => r.rule === 'invalid-regex' && r.line === f.line);
