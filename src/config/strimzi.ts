@@ -478,11 +478,16 @@ export function importStrimziMirrorMaker2(doc: unknown, file: string, opts: Stri
       const source = str(ctx, m.sourceCluster, `${at}.sourceCluster`, true);
       const target = str(ctx, m.targetCluster, `${at}.targetCluster`, true);
       if (source === undefined || target === undefined) return;
+      // Against every alias written, so a cluster refused for another reason is not reported twice.
+      const declared = (spec.clusters as unknown[]).flatMap((c) => (isObj(c) && typeof c.alias === 'string' ? [c.alias] : []));
+      let known = true;
       for (const [k, alias] of [['sourceCluster', source], ['targetCluster', target]] as const) {
-        if (!clusters.has(alias) && !ctx.problems.some((p) => p.path?.startsWith('spec.clusters'))) {
-          problem(ctx, `${at}.${k}`, `"${alias}" is not an alias in spec.clusters (${[...clusters.keys()].join(', ')})`);
+        if (!declared.includes(alias)) {
+          known = false;
+          problem(ctx, `${at}.${k}`, `"${alias}" is not an alias in spec.clusters (${declared.join(', ')})`);
         }
       }
+      if (!known) return;
       if (connect !== undefined && target !== connect) {
         problem(ctx, `${at}.targetCluster`, `"${target}" is not the connectCluster "${connect}": Strimzi runs every mirror's connectors on the Connect cluster, which must be the target`);
         return;
