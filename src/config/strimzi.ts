@@ -447,8 +447,12 @@ export function importStrimziMirrorMaker2(doc: unknown, file: string, opts: Stri
     spec.mirrors.forEach((m, i) => {
       const at = `spec.mirrors[${i}]`;
       if (!isObj(m)) return problem(ctx, at, 'expected a mirror specification');
-      for (const k of ['sourceCluster', 'targetCluster', 'heartbeatConnector'] as const) {
-        if (m[k] !== undefined) problem(ctx, `${at}.${k}`, `not part of the spec.target layout${version === 'v1' ? ` (${api})` : ''}: use ${at}.source${k === 'heartbeatConnector' ? ' and deploy a heartbeat connector separately' : ''}`);
+      for (const k of ['sourceCluster', 'targetCluster'] as const) {
+        if (m[k] !== undefined) problem(ctx, `${at}.${k}`, `not part of the spec.target layout${version === 'v1' ? ` (${api})` : ''}: use ${at}.source`);
+      }
+      // Deprecated in v1beta2 (a warning below says what it proves), gone from v1.
+      if (m.heartbeatConnector !== undefined && version === 'v1') {
+        problem(ctx, `${at}.heartbeatConnector`, `not part of ${api}: deploy a heartbeat connector separately, on a Connect cluster attached to the source`);
       }
       const src = clusterDraft(ctx, m.source, `${at}.source`);
       addCluster(src, `${at}.source`);

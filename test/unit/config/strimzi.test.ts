@@ -211,7 +211,17 @@ spec:
   target: {alias: b, bootstrapServers: "b:9092", offsetStorageTopic: o}
   mirrors: [{source: {alias: a, bootstrapServers: "a:9092"}, sourceConnector: {}, heartbeatConnector: {}}]
 `);
-    expect(hb.problems).toEqual([{ file: 'kmm2.yaml', path: 'spec.mirrors[0].heartbeatConnector', message: 'not part of the spec.target layout (kafka.strimzi.io/v1): use spec.mirrors[0].source and deploy a heartbeat connector separately' }]);
+    expect(hb.problems).toEqual([{ file: 'kmm2.yaml', path: 'spec.mirrors[0].heartbeatConnector', message: 'not part of kafka.strimzi.io/v1: deploy a heartbeat connector separately, on a Connect cluster attached to the source' }]);
+    // v1beta2 with spec.target still accepts the deprecated heartbeat connector (with the warning).
+    const beta = importText(`apiVersion: kafka.strimzi.io/v1beta2
+kind: KafkaMirrorMaker2
+spec:
+  target: {alias: b, bootstrapServers: "b:9092"}
+  mirrors: [{source: {alias: a, bootstrapServers: "a:9092"}, sourceConnector: {}, heartbeatConnector: {}}]
+`);
+    expect(beta.problems).toEqual([]);
+    expect(beta.flows[0]).toMatchObject({ source: 'a', target: 'b', connectOffsetsTopic: 'mirrormaker2-cluster-offsets' });
+    expect(beta.warnings.map((w) => w.key)).toEqual(['spec.mirrors[0].heartbeatConnector']);
   });
 
   it('an unsupported apiVersion is named', () => {
