@@ -1,21 +1,50 @@
+// check-config: the loader's and lint's verdict on a configuration (see src/config/verdict.ts),
+// then what mirrorwatch would watch. Exit 0 ok or warnings only, 1 errors (MM2 will not do what
+// the file says, though mirrorwatch can watch it), 2 invalid (mirrorwatch cannot use it).
+import { formatFinding } from '../config/lint.js';
 import { redactConfig } from '../config/redact.js';
-import { formatWarnings, loadConfigOrExit } from './configOption.js';
+import { configVerdict } from '../config/verdict.js';
+import { EXIT_CONFIG } from './configOption.js';
 
 export function checkConfigCommand(opts: { config?: string; json?: boolean }): void {
-  const config = loadConfigOrExit(opts.config);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(redactConfig(config), null, 2)}\n`);
-    return;
+  process.exitCode = runCheckConfig(opts, process.env, process.stdout, process.stderr);
+}
+
+export function runCheckConfig(
+  opts: { config?: string; json?: boolean },
+  env: NodeJS.ProcessEnv,
+  stdout: { write(s: string): unknown },
+  stderr: { write(s: string): unknown },
+): number {
+  const file = opts.config ?? env.MIRRORWATCH_CONFIG;
+  if (!file) {
+    stderr.write('mirrorwatch: no configuration given: pass -c FILE (YAML, mm2.properties or a Strimzi KafkaMirrorMaker2 resource) or set MIRRORWATCH_CONFIG\n');
+    return EXIT_CONFIG;
   }
-  const lines = [`${config.file}: OK`];
+  const verdict = configVerdict(file, env);
+  const { config } = verdict;
+  if (opts.json) {
+    stdout.write(
+      `${JSON.stringify({ ok: verdict.exitCode === 0, errors: verdict.errors, warnings: verdict.warnings, findings: verdict.findings, ...(config ? { config: redactConfig(config) } : {}) }, null, 2)}\n`,
+    );
+    return verdict.exitCode;
+  }
+  if (!config) stderr.write('mirrorwatch: invalid configuration\n');
+  for (const f of verdict.findings) stderr.write(`${formatFinding(f)}\n`);
+  if (!config) return verdict.exitCode;
+  const head = verdict.errors > 0 ? `${config.file}: ${verdict.errors} error${verdict.errors === 1 ? '' : 's'}, ${verdict.warnings} warning${verdict.warnings === 1 ? '' : 's'}` : `${config.file}: OK${verdict.warnings > 0 ? ` (${verdict.warnings} warning${verdict.warnings === 1 ? '' : 's'})` : ''}`;
+  const lines = [head];
   lines.push(`clusters: ${config.clusters.map((c) => `${c.alias} (${c.bootstrapServers.join(',')})`).join(', ')}`);
   for (const f of config.flows) {
+    const hb = !f.heartbeatsExpected ? 'not expected' : f.heartbeatsAuto ? 'auto (expected once the remote heartbeats topic exists)' : 'expected';
+    const connect = f.connectOffsetsTopic !== undefined ? `; Connect offsets in ${f.connectOffsetsTopic}${f.sourceConnectorName ? ` (connector ${f.sourceConnectorName})` : ''}` : '';
     lines.push(
-      `flow ${f.source}->${f.target}: topics ${f.topics.join(', ')}; exclude ${f.topicsExclude.join(', ') || '-'}; heartbeats ${f.heartbeatsExpected ? 'expected' : 'not expected'}; offset syncs on ${f.offsetSyncsTopicLocation}`,
+      `flow ${f.source}->${f.target}: topics ${f.topics.join(', ')}; exclude ${f.topicsExclude.join(', ') || '-'}; heartbeats ${hb}; offset syncs on ${f.offsetSyncsTopicLocation}${connect}`,
     );
   }
-  lines.push(`replication policy: ${config.replicationPolicy.kind} (separator "${config.replicationPolicy.separator}")`);
+  const p = config.replicationPolicy;
+  lines.push(`replication policy: ${p.kind} (separator "${p.separator}"${p.internalTopicSeparatorEnabled === false ? ', internal topics keep "."' : ''})`);
   lines.push(`poll every ${config.poll.intervalMs} ms, timeout ${config.poll.timeoutMs} ms; http ${config.http.host}:${config.http.port}; granularity ${config.granularity}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  for (const w of formatWarnings(config)) process.stderr.write(`${w}\n`);
+  stdout.write(`${lines.join('\n')}\n`);
+  return verdict.exitCode;
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { configVerdict } from '../config/verdict.js';
 import { formatFinding, lintMm2Properties, type LintFinding, type LintResult } from '../config/lint.js';
 import type { ClusterConfig } from '../core/types.js';
 import { createKafkajsPort } from '../kafka/kafkajsPort.js';
@@ -66,6 +67,11 @@ export async function runLint(file: string | undefined, opts: LintCommandOptions
       throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err))}`);
     }
     const ext = path.extname(file).toLowerCase();
+    if ((ext === '.yaml' || ext === '.yml') && /^kind:\s*["']?KafkaMirrorMaker2["']?\s*$/m.test(bytes.toString('utf8'))) {
+      // Only the findings: the loaded configuration holds resolved secrets.
+      const v = configVerdict(file, io.env);
+      return printLint({ findings: v.findings, errors: v.errors, warnings: v.warnings }, file, opts, io);
+    }
     if (ext === '.yaml' || ext === '.yml') {
       throw new UsageError(`${file} does not look like an mm2.properties file: lint checks MirrorMaker 2 properties files (check a mirrorwatch YAML file with check-config)`);
     }
@@ -95,7 +101,11 @@ export async function runLint(file: string | undefined, opts: LintCommandOptions
   const result: LintResult = lintMm2Properties(bytes, file, { brokers, kafkaMajor, ...(topics ? { topics } : {}) });
   result.findings.push(...extra);
   result.warnings += extra.length;
+  return printLint(result, file, opts, io);
+}
 
+/** A Strimzi resource is judged like check-config judges it: the importer's problems and warnings. */
+function printLint(result: Pick<LintResult, 'findings' | 'errors' | 'warnings'>, file: string, opts: LintCommandOptions, io: CommandIo): number {
   if (opts.json) {
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {

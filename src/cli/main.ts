@@ -17,7 +17,12 @@ program
   .name('mirrorwatch')
   .description('Watches Kafka MirrorMaker 2 replication: exact lag, heartbeat age and failover readiness.')
   .version(VERSION)
-  .exitOverride();
+  .exitOverride()
+  .option('--secrets-dir <dir>', 'Strimzi resources: read Secret keys from DIR/<secretName>/<key> (default: $MIRRORWATCH_SECRETS_DIR)')
+  .hook('preAction', (cmd) => {
+    const dir = cmd.opts<{ secretsDir?: string }>().secretsDir;
+    if (dir !== undefined) process.env.MIRRORWATCH_SECRETS_DIR = dir;
+  });
 
 program
   .command('run')

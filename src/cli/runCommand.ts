@@ -1,6 +1,8 @@
 import { startDaemon } from '../daemon.js';
 import { createLogger } from '../log.js';
-import { formatWarnings, loadConfigOrExit } from './configOption.js';
+import { formatFinding } from '../config/lint.js';
+import { configVerdict } from '../config/verdict.js';
+import { loadConfigOrExit } from './configOption.js';
 
 export interface RunOptions {
   config?: string;
@@ -14,7 +16,10 @@ const STOP_DEADLINE_MS = 5000;
 export async function runCommand(opts: RunOptions): Promise<void> {
   const config = loadConfigOrExit(opts.config);
   const logger = createLogger(opts.logLevel ?? config.logLevel);
-  for (const w of config.warnings) logger.warn({ file: w.file, line: w.line, configKey: w.key }, formatWarnings({ ...config, warnings: [w] })[0]);
+  // The verdict check-config gives (lint errors included): logged, never fatal, since MM2 runs the
+  // file as it is and mirrorwatch watches what MM2 does.
+  const verdict = configVerdict(opts.config ?? process.env.MIRRORWATCH_CONFIG ?? config.file);
+  for (const f of verdict.findings) logger.warn({ file: f.file, line: f.line, configKey: f.key, severity: f.severity, rule: f.rule }, formatFinding(f));
   const port = opts.port !== undefined ? Number(opts.port) : undefined;
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     process.stderr.write(`mirrorwatch: --port must be an integer between 0 and 65535, got "${opts.port}"\n`);

@@ -106,7 +106,7 @@ export function verifyFlow(reading: FlowReading, opts: VerifyOptions): VerifyRep
   const problems = flowProblems(flow, reading, opts);
   const notes: string[] = [];
   if (flow.topics.length === 0 && flow.known) notes.push(`the flow selects no topic on ${flow.source}: nothing to verify`);
-  if (!flow.heartbeat.expected) notes.push('heartbeats not expected for this flow (emission is off for the reverse pair): not checked');
+  if (!flow.heartbeat.expected) notes.push(`heartbeats ${flow.heartbeat.reason ?? 'not expected for this flow (emission is off for the reverse pair)'}: not checked`);
   const unknownConnect = topics.filter((t) => t.connectOffsets === 'unknown' && t.sourcePartitions > 0).length;
   if (unknownConnect > 0) notes.push(`Connect offsets unknown for ${unknownConnect} topic${unknownConnect === 1 ? '' : 's'} (not read, or nothing copied yet): not checked`);
   const covered = /^(lag |lag unknown|data lost|remote topic|heartbeat|no heartbeat|source cluster|target cluster|clusters )/;

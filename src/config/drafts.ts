@@ -54,5 +54,11 @@ export interface FlowDraft {
   topics: string[];
   topicsExclude: string[];
   heartbeatsExpected: boolean;
+  /** Decide at run time (see FlowConfig.heartbeatsAuto): nothing in the file proves emission. */
+  heartbeatsAuto?: boolean;
   offsetSyncsTopicLocation: 'source' | 'target';
+  /** The Connect worker's offset.storage.topic, when the file says (mm2.properties, Strimzi CR). */
+  connectOffsetsTopic?: string;
+  /** Connect mode: REST name of the flow's MirrorSourceConnector. */
+  sourceConnectorName?: string;
 }

@@ -18,6 +18,7 @@ import { resolveHttpProtection } from './httpProtection.js';
 import { importMm2Properties, type Mm2Import } from './mm2Import.js';
 import { ConfigError, type ConfigProblem } from './problems.js';
 import { resolveCluster } from './resolve.js';
+import { importStrimziMirrorMaker2, isStrimziMirrorMaker2 } from './strimzi.js';
 import { configSchema, schemaProblems, type YamlCluster, type YamlConfig, type YamlFlow, type YamlRegion } from './schema.js';
 
 export { ConfigError } from './problems.js';
@@ -69,6 +70,11 @@ function fromYaml(file: string, text: string, env: NodeJS.ProcessEnv): Mirrorwat
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ConfigError([{ file, message: 'expected a mapping of settings (clusters:, flows:, ...) at the top level' }]);
   }
+  if (isStrimziMirrorMaker2(doc)) {
+    const imported = importStrimziMirrorMaker2(doc, file, { env });
+    if (imported.problems.length > 0) throw new ConfigError(imported.problems);
+    return build(file, {}, imported, env);
+  }
   const parsed = configSchema.safeParse(doc, { reportInput: true });
   if (!parsed.success) throw new ConfigError(schemaProblems(parsed.error, file));
   const cfg = parsed.data;
@@ -84,10 +90,27 @@ function fromYaml(file: string, text: string, env: NodeJS.ProcessEnv): Mirrorwat
         { file, path: 'mm2Properties', message: `cannot read ${propsFile}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(e))}` },
       ]);
     }
-    imported = importMm2Properties(bytes, propsFile);
+    imported = importReferenced(bytes, propsFile, env);
     if (imported.problems.length > 0) throw new ConfigError(imported.problems);
   }
   return build(file, cfg, imported, env);
+}
+
+/** `mm2Properties:` names an mm2.properties file or a Strimzi KafkaMirrorMaker2 resource. */
+function importReferenced(bytes: Buffer, file: string, env: NodeJS.ProcessEnv): Mm2Import {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.yaml' || ext === '.yml') {
+    let doc: unknown;
+    try {
+      doc = yaml.load(bytes.toString('utf8'), { filename: file });
+    } catch (e) {
+      if (e instanceof yaml.YAMLException) throw new ConfigError([{ file, line: e.mark ? e.mark.line + 1 : undefined, message: `YAML syntax error: ${e.reason}` }]);
+      throw e;
+    }
+    if (!isStrimziMirrorMaker2(doc)) throw new ConfigError([{ file, message: 'expected an mm2.properties file or a Strimzi resource of kind KafkaMirrorMaker2' }]);
+    return importStrimziMirrorMaker2(doc, file, { env });
+  }
+  return importMm2Properties(bytes, file);
 }
 
 function yamlTls(file: string, base: string, t: YamlCluster['tls']): TlsDraft | undefined {
@@ -181,6 +204,8 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
       kind: cfg.replicationPolicy.class,
       separator: cfg.replicationPolicy.separator ?? DEFAULTS.replicationSeparator,
     };
+    const internal = cfg.replicationPolicy.internalTopicSeparatorEnabled ?? replicationPolicy.internalTopicSeparatorEnabled;
+    if (internal !== undefined) fromYaml.internalTopicSeparatorEnabled = internal;
     if (imported && (fromYaml.kind !== replicationPolicy.kind || fromYaml.separator !== replicationPolicy.separator)) {
       warnings.push({
         file,
@@ -240,8 +265,10 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
         where: { file, path: `flows[${i}]` },
         topics: [...DEFAULTS.topics],
         topicsExclude: [...DEFAULTS.topicsExclude],
-        // Without an mm2.properties to read, assume MM2's default: heartbeats emitted everywhere.
+        // Without an mm2.properties to read, nothing says whether a heartbeat emitter is deployed
+        // (Connect mode often has none): decided at run time unless `heartbeats` says.
         heartbeatsExpected: true,
+        heartbeatsAuto: true,
         offsetSyncsTopicLocation: 'source',
       };
       flowDrafts.push(d);
@@ -252,7 +279,9 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     const o = overrides.get(d);
     const f = o?.f;
     let heartbeatsExpected = d.heartbeatsExpected;
+    let heartbeatsAuto = d.heartbeatsAuto === true;
     if (f?.heartbeats !== undefined && f.heartbeats !== 'auto') {
+      heartbeatsAuto = false;
       if (imported && f.heartbeats !== d.heartbeatsExpected) {
         warnings.push({
           file,
@@ -262,7 +291,7 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
       }
       heartbeatsExpected = f.heartbeats;
     }
-    return {
+    const out: FlowConfig = {
       source: d.source,
       target: d.target,
       topics: f?.topics ?? d.topics,
@@ -273,6 +302,13 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
       maxLagRecords: f?.maxLagRecords ?? DEFAULTS.maxLagRecords,
       maxHeartbeatAgeSeconds: f?.maxHeartbeatAge !== undefined ? f.maxHeartbeatAge / 1000 : DEFAULTS.maxHeartbeatAgeSeconds,
     };
+    if (heartbeatsExpected && heartbeatsAuto) out.heartbeatsAuto = true;
+    if (f?.maxCheckpointAge !== undefined) out.maxCheckpointAgeSeconds = f.maxCheckpointAge / 1000;
+    const connectOffsetsTopic = f?.connectOffsetsTopic ?? d.connectOffsetsTopic;
+    if (connectOffsetsTopic !== undefined) out.connectOffsetsTopic = connectOffsetsTopic;
+    const sourceConnectorName = f?.sourceConnectorName ?? d.sourceConnectorName;
+    if (sourceConnectorName !== undefined) out.sourceConnectorName = sourceConnectorName;
+    return out;
   });
 
   // ---- poll

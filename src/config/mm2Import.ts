@@ -5,10 +5,11 @@ import type { ConfigWarning, ReplicationPolicyConfig } from '../core/types.js';
 import { DEFAULTS, DEFAULT_REPLICATION_POLICY_CLASS, IDENTITY_REPLICATION_POLICY_CLASS } from './defaults.js';
 import type { ClusterDraft, FlowDraft } from './drafts.js';
 import { parseJavaProperties, type PropertyEntry } from './javaProperties.js';
-import { configDefList, hasInlineComment, intendedValue, javaTrim } from './javaValues.js';
+import { configDefBoolean, configDefList, hasInlineComment, intendedValue, javaTrim } from './javaValues.js';
 import { importClientSettings, type PropValue } from './mm2Clients.js';
 import type { ConfigProblem } from './problems.js';
 import {
+  connectorSetting,
   describeConnectors,
   describeDifferences,
   flowHeartbeats,
@@ -247,7 +248,7 @@ function importFlows(
       const f = topicFilters(raw, s, t);
       const heartbeatsExpected = flowHeartbeats(model, s, t);
       if (!heartbeatsExpected) warnNoHeartbeats(ctx, model, s, t);
-      flows.push({
+      const flow: FlowDraft = {
         source: s,
         target: t,
         where: { file, line: lineOf(`${name}.enabled`) || undefined, path: `${name}.enabled` },
@@ -255,10 +256,53 @@ function importFlows(
         topicsExclude: filterList(ctx, f.exclude, DEFAULTS.topicsExclude, name),
         heartbeatsExpected,
         offsetSyncsTopicLocation: model.get(name)!.offsetSyncsTopicLocation,
-      });
+      };
+      const offsetsTopic = connectOffsetsTopic(ctx, s, t);
+      if (offsetsTopic !== undefined) flow.connectOffsetsTopic = offsetsTopic;
+      warnSourceAlias(ctx, s, t);
+      flows.push(flow);
     }
   }
   return flows;
+}
+
+/**
+ * The herder S->T's worker offset.storage.topic, as MirrorMakerConfig.workerConfig() builds it:
+ * `T.offset.storage.topic` first, then the top-level `offset.storage.topic` put over it (so the
+ * top-level key wins), else the default `mm2-offsets.S.internal` (undefined here). A per-flow
+ * `S->T.offset.storage.topic` is not read by workerConfig() at all.
+ */
+function connectOffsetsTopic(ctx: Ctx, s: string, t: string): string | undefined {
+  const pairKey = `${s}->${t}.offset.storage.topic`;
+  if (ctx.byKey.has(pairKey)) {
+    ctx.warnings.push({
+      file: ctx.file,
+      line: ctx.lineOf(pairKey),
+      key: pairKey,
+      message: `${pairKey} is ignored by MM2: the Connect offsets topic is a worker setting, read from offset.storage.topic or ${t}.offset.storage.topic (the target's); mirrorwatch ignores it too`,
+    });
+  }
+  const set = ctx.prop('offset.storage.topic') ?? ctx.prop(`${t}.offset.storage.topic`);
+  if (!set) return undefined;
+  // DistributedConfig reads it as a ConfigDef STRING: trimmed.
+  const topic = javaTrim(set.value);
+  if (topic === '') {
+    ctx.problems.push({ file: ctx.file, line: set.line, path: set.key, message: `${set.key} is empty: Kafka Connect needs a topic name` });
+    return undefined;
+  }
+  return topic;
+}
+
+/** `source.cluster.alias` overrides the alias MM2's connectors of S->T name things after. */
+function warnSourceAlias(ctx: Ctx, s: string, t: string): void {
+  const set = connectorSetting(ctx.raw, s, t, 'source.cluster.alias');
+  if (!set || javaTrim(set.value) === s) return;
+  ctx.warnings.push({
+    file: ctx.file,
+    line: ctx.lineOf(set.key) || undefined,
+    key: set.key,
+    message: `${set.key} = "${javaTrim(set.value)}" makes the connectors of ${s}->${t} call their source "${javaTrim(set.value)}" instead of ${s}: remote heartbeats, checkpoints and Connect offsets of that flow are named after it, while mirrorwatch looks for them under ${s}. Remove it (MM2 sets it per flow)`,
+  });
 }
 
 function warnNoHeartbeats(ctx: Ctx, model: Map<string, Mm2PairOutcome>, s: string, t: string): void {
@@ -340,8 +384,23 @@ function importPolicy(ctx: Ctx): ReplicationPolicyConfig {
   if (sep && separator === '') {
     warnings.push({ file, line: sep.line, key: sep.key, message: 'replication.policy.separator is empty: remote topics are named <alias><topic>' });
   }
+  const internal = prop('replication.policy.internal.topic.separator.enabled');
+  let internalTopicSeparatorEnabled: boolean | undefined;
+  if (internal) {
+    const b = configDefBoolean(internal.value);
+    if (b === 'invalid') {
+      warnings.push({
+        file,
+        line: internal.line,
+        key: internal.key,
+        message: `${internal.key} has the value "${internal.value}", which is not a valid boolean (Kafka accepts only true or false), so MM2 rejects every connector; mirrorwatch assumes the default (true)`,
+      });
+    } else {
+      internalTopicSeparatorEnabled = b;
+    }
+  }
   for (const k of ctx.byKey.keys()) {
-    const m = /^(.+->.+)\.(replication\.policy\.(class|separator))$/.exec(k);
+    const m = /^(.+->.+)\.(replication\.policy\.(class|separator|internal\.topic\.separator\.enabled))$/.exec(k);
     if (m && ctx.raw(m[2]!) !== ctx.raw(k)) {
       warnings.push({
         file,
@@ -351,5 +410,5 @@ function importPolicy(ctx: Ctx): ReplicationPolicyConfig {
       });
     }
   }
-  return { kind, separator };
+  return internalTopicSeparatorEnabled === undefined ? { kind, separator } : { kind, separator, internalTopicSeparatorEnabled };
 }

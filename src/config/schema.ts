@@ -113,6 +113,12 @@ const flow = z.strictObject({
   groups: stringList('consumer group ids').optional(),
   maxLagRecords: z.number().int().nonnegative().optional(),
   maxHeartbeatAge: duration.optional(),
+  /** Checkpoints older than this count as stale for failover. */
+  maxCheckpointAge: duration.optional(),
+  /** Connect mode: the worker's `offset.storage.topic` on the target. */
+  connectOffsetsTopic: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, { error: 'a topic name holds letters, digits, ".", "_" and "-"' }).optional(),
+  /** Connect mode: the MirrorSourceConnector's REST name, when several share the offsets topic. */
+  sourceConnectorName: z.string().min(1).optional(),
 });
 
 const MAX_PARTITION_ID = 1_000_000;
@@ -158,6 +164,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       class: z.enum(['default', 'identity'], { error: 'expected "default" or "identity"' }),
       separator: z.string().optional(),
+      /** `replication.policy.internal.topic.separator.enabled` (default true). */
+      internalTopicSeparatorEnabled: z.boolean().optional(),
     })
     .optional(),
   poll: z.strictObject({ interval: duration.optional(), timeout: duration.optional() }).optional(),

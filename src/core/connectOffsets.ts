@@ -49,3 +49,22 @@ export function decodeConnectOffset(key: Buffer | null, value: Buffer | null): C
   if (!Number.isSafeInteger(offset) || offset < -1) return { ok: false, error: `invalid offset ${offset}` };
   return { ok: true, value: { ...base, nextOffset: offset + 1 } };
 }
+
+/**
+ * Whether a decoded Connect offset says how far flow source->target's MirrorSourceConnector got.
+ * The Connect offsets topic also holds the checkpoint and heartbeat connectors' entries (other key
+ * shapes, decoded as null) and, in Connect mode (Strimzi, a shared Connect cluster), those of every
+ * flow into the same target. The key's connector element is the connector's name: the class name
+ * `MirrorSourceConnector` in dedicated mode, the REST name in Connect mode (Strimzi:
+ * `<source>-><target>.MirrorSourceConnector`, or any name an operator chose). So the source
+ * connector's key shape {cluster, topic, partition} with cluster = the flow's source alias decides;
+ * a configured connector name narrows it to that one connector.
+ */
+export function isFlowSourceConnectorOffset(
+  entry: ConnectOffset | null,
+  flow: { source: string; sourceConnectorName?: string | undefined },
+): entry is ConnectOffset {
+  if (!entry || entry.cluster !== flow.source) return false;
+  if (flow.sourceConnectorName !== undefined) return entry.connector === flow.sourceConnectorName;
+  return true;
+}

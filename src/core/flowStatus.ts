@@ -111,12 +111,30 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
   };
 }
 
+/** Shown in the API and CLI when a flow's heartbeats are not expected. */
+export const HEARTBEAT_NOT_EXPECTED = {
+  configured: 'not expected: heartbeats are off for this flow in the configuration',
+  noTopic: 'not expected: no heartbeats topic',
+} as const;
+
 function heartbeatStatus(input: FlowStatusInput): HeartbeatStatus {
   const raw = input.evidence.heartbeatLastTimestampMs;
   const last = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+  const topic = flowMm2Topics(input.flow, input.policy).remoteHeartbeats.topic;
+  let expected = input.flow.heartbeatsExpected;
+  let reason: string | undefined = expected ? undefined : HEARTBEAT_NOT_EXPECTED.configured;
+  // heartbeats: auto (Connect mode, no mm2.properties): a deployment without a heartbeat emitter
+  // never creates the remote heartbeats topic, so its absence means "none deployed", not "down".
+  // Once the topic exists (or a heartbeat was seen) a stop is caught like any other. Before the
+  // target was read nothing is known: stay expected, the verdict already says "not read yet".
+  if (expected && input.flow.heartbeatsAuto && input.target.read && last === null && !input.target.topics.has(topic)) {
+    expected = false;
+    reason = HEARTBEAT_NOT_EXPECTED.noTopic;
+  }
   return {
-    expected: input.flow.heartbeatsExpected,
-    topic: flowMm2Topics(input.flow, input.policy).remoteHeartbeats.topic,
+    expected,
+    ...(reason !== undefined ? { reason } : {}),
+    topic,
     lastTimestampMs: last,
     // A heartbeat stamped ahead of our clock (skew) is fresh, not negatively old.
     ageSeconds: last === null ? null : Math.max(0, input.nowMs - last) / 1000,

@@ -64,6 +64,12 @@ export interface FlowConfig {
   topicsExclude: string[];
   /** Whether heartbeats can prove this flow end to end (reverse herder emits them). */
   heartbeatsExpected: boolean;
+  /**
+   * `heartbeats: auto` with nothing that says whether MM2 emits them (no mm2.properties; Connect
+   * mode): heartbeats count as expected only once the remote heartbeats topic exists on the target
+   * or a heartbeat was seen, so a deployment without a heartbeat connector raises no alarm.
+   */
+  heartbeatsAuto?: boolean;
   /** Where MM2 keeps the offset-sync topic of this flow. */
   offsetSyncsTopicLocation: 'source' | 'target';
   /** Consumer groups whose checkpoints matter for failover (issue: failover readiness). */
@@ -79,6 +85,11 @@ export interface FlowConfig {
   maxCheckpointAgeSeconds?: number;
   /** Connect offsets topic of this flow's herder on the target (`offset.storage.topic`); default `mm2-offsets.<source>.internal`. */
   connectOffsetsTopic?: string;
+  /**
+   * Connect mode: the REST name of this flow's MirrorSourceConnector (e.g.
+   * `us-east->us-west.MirrorSourceConnector`). When set, only its Connect offsets count.
+   */
+  sourceConnectorName?: string;
 }
 
 /**
@@ -221,6 +232,8 @@ export interface TopicStatus {
 export interface HeartbeatStatus {
   /** false when heartbeat emission is switched off for the reverse pair: no alarm then. */
   expected: boolean;
+  /** Why heartbeats are not expected (e.g. "not expected: no heartbeats topic"); absent when expected. */
+  reason?: string;
   topic: string;
   lastTimestampMs: number | null;
   ageSeconds: number | null;

@@ -16,7 +16,7 @@ export const SNAPSHOT_FAMILIES = {
   recordsLost: gauge('mm2_replication_records_lost', 'Records deleted on the source (retention) before MM2 copied them. Absent when the replicated position is unknown.'),
   endOffset: gauge('mm2_partition_end_offset', 'High watermark of a partition, per cluster; the topic label is the topic name on that cluster.'),
   startOffset: gauge('mm2_partition_start_offset', 'Log-start offset of a partition, per cluster; the topic label is the topic name on that cluster.'),
-  heartbeatExpected: gauge('mm2_heartbeat_expected', '1 when MM2 emits heartbeats that prove this flow end to end, 0 when heartbeats are switched off for the reverse pair.'),
+  heartbeatExpected: gauge('mm2_heartbeat_expected', '1 when MM2 emits heartbeats that prove this flow end to end, 0 when none are expected (switched off for the reverse pair, or heartbeats: auto and no remote heartbeats topic on the target).'),
   heartbeatTimestamp: gauge('mm2_heartbeat_last_timestamp_seconds', 'Timestamp of the newest heartbeat of the flow seen on the target. Absent when none seen or not expected.'),
   heartbeatAge: gauge('mm2_heartbeat_age_seconds', 'Age of the newest heartbeat of the flow seen on the target. Absent when none seen or not expected.'),
   checkpointAge: gauge('mm2_checkpoint_age_seconds', 'Age of the newest checkpoint of a consumer group. Absent when none seen.'),

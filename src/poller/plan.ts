@@ -2,7 +2,7 @@
 // the flows replicate (as source) and of their copies (as target), MM2's topics to tail, and the
 // consumer groups whose committed offsets feed the checkpoint lag.
 import { decodeCheckpoint, decodeHeartbeat, decodeOffsetSync } from '../core/codecs/index.js';
-import { decodeConnectOffset } from '../core/connectOffsets.js';
+import { decodeConnectOffset, isFlowSourceConnectorOffset } from '../core/connectOffsets.js';
 import { flowMm2Topics } from '../core/mm2Topics.js';
 import type { ReplicationPolicy } from '../core/replicationPolicy.js';
 import { remoteTopicCandidates, selectSourceTopics } from '../core/topicFilter.js';
@@ -103,7 +103,7 @@ export function planCluster(ctx: PlanContext, alias: string, topicList: TopicInf
           }
           // The same topic holds the checkpoint and heartbeat connectors' offsets: only the source
           // connector's entries for this flow's source say how far replication got.
-          if (r.value && r.value.connector === 'MirrorSourceConnector' && r.value.cluster === flow.source) {
+          if (isFlowSourceConnectorOffset(r.value, flow)) {
             evidence.recordConnectOffset(r.value.topic, r.value.partition, r.value.nextOffset);
           }
         },

@@ -142,15 +142,32 @@ describe('bad configuration files (scenario g)', () => {
     const path = join(dir, 'absent.yaml');
     const r = await runCli(['check-config', '-c', path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${path}: file not found`);
+    expect(r.stderr).toContain(`${path}: error: file not found`);
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
 
   it('the shipped examples pass check-config (exit 0), so the failures above are about the files', async () => {
-    for (const file of ['config/mirrorwatch.example.yaml', 'config/examples/mm2-properties.yaml', 'config/examples/active-active.properties']) {
+    for (const file of ['config/mirrorwatch.example.yaml', 'config/examples/strimzi-kmm2-v1.yaml']) {
       const r = await runCli(['check-config', '-c', file]);
       expect(r.code, `${file}\n${r.stderr}`).toBe(0);
       expect(r.stdout).toContain(`${file}: OK`);
     }
+  });
+
+  it('one verdict: active-active.properties loads, but lint finds errors, so check-config says so and exits 1 like lint', async () => {
+    const file = 'config/examples/active-active.properties';
+    const r = await runCli(['check-config', '-c', file]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).not.toContain(': OK');
+    expect(r.stdout).toContain(`${file}: 2 errors, 0 warnings`);
+    expect(r.stderr).toContain(`${file}:16: error: checkpoint.group.consistency.level`);
+    const lint = await runCli(['lint', file]);
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain(`${file}:16: error: checkpoint.group.consistency.level`);
+    // The YAML example reads active-passive.properties, whose inline comment MM2 rejects: an error
+    // in check-config as in lint.
+    const yamlExample = await runCli(['check-config', '-c', 'config/examples/mm2-properties.yaml']);
+    expect(yamlExample.code, yamlExample.stderr).toBe(1);
+    expect(yamlExample.stderr).toMatch(/active-passive\.properties:7: error: secondary->primary\.enabled has the value "false # Active-Passive mode"/);
   });
 });

@@ -47,6 +47,8 @@ describe('loadConfig: YAML', () => {
           topics: ['.*'],
           topicsExclude: ['.*[\\-\\.]internal', '.*\\.replica', '__.*'],
           heartbeatsExpected: true,
+          // heartbeats unset = auto: decided at run time (remote heartbeats topic present or not).
+          heartbeatsAuto: true,
           offsetSyncsTopicLocation: 'source',
           groups: [],
           maxLagRecords: 0,
