@@ -25,6 +25,8 @@ import type { Granularity, RenderedSeries } from './snapshot-series.js';
 export interface MetricsOptions {
   /** mirrorwatch's version, exported as mirrorwatch_build_info{version}. */
   version: string;
+  /** The git revision of the build, exported as mirrorwatch_build_info{revision}; default "unknown". */
+  revision?: string;
   granularity?: Granularity;
   /** Warn (once per crossing) when the snapshot-derived series exceed this. */
   maxSeries?: number;
@@ -108,11 +110,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   const buildInfo = new Gauge({
     name: 'mirrorwatch_build_info',
-    help: 'Always 1; the version label says which mirrorwatch is running.',
-    labelNames: ['version'] as const,
+    help: 'Always 1; the version and revision labels say which mirrorwatch is running.',
+    labelNames: ['version', 'revision'] as const,
     registers: [registry],
   });
-  buildInfo.set({ version: options.version }, 1);
+  buildInfo.set({ version: options.version, revision: options.revision ?? 'unknown' }, 1);
   const snapshotSeries = new Gauge({
     name: 'mirrorwatch_snapshot_series',
     help: 'Series derived from the latest snapshot (mm2_* and per-cluster monitor gauges).',
