@@ -6,9 +6,12 @@
 //   node scripts/deploy/check-rendered.mjs rules <rendered.yaml> <groups.yml>
 //       asserts the PrometheusRule's groups equal prometheus/rules/*.yml (parsed, in file order),
 //       and writes them as a rule file for `promtool check rules`; exit 1 on any difference
+//   node scripts/deploy/check-rendered.mjs config <rendered.yaml> <dir>
+//       writes the chart's mirrorwatch ConfigMap into <dir> as the pod sees /etc/mirrorwatch and
+//       prints the path of the file the Deployment's --config names, for `mirrorwatch check-config`
 //   node scripts/deploy/check-rendered.mjs dashboards <rendered.yaml>
 //       asserts each dashboard ConfigMap holds the repository's dashboard byte for byte
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +48,17 @@ if (mode === 'split') {
   }
   writeFileSync(out, yaml.dump({ groups: actual }, { lineWidth: -1 }));
   console.log(`PrometheusRule equals prometheus/rules: ${actual.length} groups, ${actual.reduce((n, g) => n + g.rules.length, 0)} rules`);
+} else if (mode === 'config') {
+  const deployment = docs.find((d) => d.kind === 'Deployment');
+  const args = deployment?.spec?.template?.spec?.containers?.[0]?.args ?? [];
+  const file = args[args.indexOf('--config') + 1];
+  if (!file?.startsWith('/etc/mirrorwatch/')) die(`the Deployment passes no --config under /etc/mirrorwatch: ${JSON.stringify(args)}`);
+  const volume = deployment.spec.template.spec.volumes.find((v) => v.name === 'config');
+  const map = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === volume?.configMap?.name);
+  if (!map) die(`no ConfigMap ${volume?.configMap?.name} rendered for the config volume`);
+  mkdirSync(out, { recursive: true });
+  for (const [key, text] of Object.entries(map.data)) writeFileSync(join(out, key), text);
+  console.log(join(out, file.slice('/etc/mirrorwatch/'.length)));
 } else if (mode === 'dashboards') {
   const dir = join(root, 'grafana', 'dashboards');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
