@@ -78,7 +78,7 @@ describe('GET /metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8/);
     const exp = parseExposition(res.text);
     expect(valueOf(exp, 'mm2_replication_lag_records', { source: 'us-east', target: 'us-west', topic: 'orders', partition: '0' })).toBe(8);
-    expect(valueOf(exp, 'mirrorwatch_build_info', { version: '9.9.9' })).toBe(1);
+    expect(valueOf(exp, 'mirrorwatch_build_info', { version: '9.9.9', revision: 'unknown' })).toBe(1);
 
     h.setSnapshot(makeSnapshot({ flows: flows().slice(1), sequence: 2 }));
     const later = parseExposition((await get(h, '/metrics')).text);
