@@ -49,6 +49,9 @@ app.kubernetes.io/part-of: mirrorwatch
 {{- define "mirrorwatch.configSource" -}}
 {{- $c := .Values.config -}}
 {{- if $c.existingConfigMap.name -}}
+{{- if or $c.mirrorwatch $c.mm2Properties $c.kafkaMirrorMaker2 -}}
+{{- fail "config.existingConfigMap.name is set: leave config.mirrorwatch, config.mm2Properties and config.kafkaMirrorMaker2 empty" -}}
+{{- end -}}
 existing
 {{- else if $c.kafkaMirrorMaker2 -}}
 {{- if or $c.mirrorwatch $c.mm2Properties -}}
