@@ -61,7 +61,8 @@ done
 STEPS_TOTAL=11
 # Flow checks, hooks loading, step, die, hook and mw are shared with the other runbook script.
 # shellcheck source=lib/runbook.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/runbook.sh"
+# Resolved: npm links the installed package's bin entries (mirrorwatch-failover, ...) to this file.
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/runbook.sh"
 
 step enable_reverse_flow "enable replication $FLOW"
 hook enable_reverse_flow required

@@ -57,7 +57,8 @@ done
 STEPS_TOTAL=9
 # Flow checks, hooks loading, step, die, hook and mw are shared with the other runbook script.
 # shellcheck source=lib/runbook.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/runbook.sh"
+# Resolved: npm links the installed package's bin entries (mirrorwatch-failover, ...) to this file.
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/runbook.sh"
 
 step preflight "read flow $FLOW"
 mw lag --flow "$FLOW" "${SOURCE_ARGS[@]}" || die "cannot read flow $FLOW (mirrorwatch lag exited with $?); nothing was changed"

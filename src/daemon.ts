@@ -9,7 +9,7 @@ import type { KafkaPortFactory } from './kafka/port.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { Monitor } from './poller/monitor.js';
-import { VERSION } from './version.js';
+import { REVISION, VERSION } from './version.js';
 
 export interface DaemonOptions {
   config: MirrorwatchConfig;
@@ -32,6 +32,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config, logger } = options;
   const metrics = createMetrics({
     version: VERSION,
+    revision: REVISION,
     granularity: config.granularity,
     maxSeries: config.maxSeries,
     logger,

@@ -11,4 +11,20 @@ function readVersion(): string {
   }
 }
 
+/**
+ * The git revision the build came from: written next to the compiled code by
+ * scripts/write-build-info.mjs (npm run build, and so npm pack and the image build). Running from
+ * source, or from a build made without git, it is "unknown" rather than a guess.
+ */
+function readRevision(): string {
+  try {
+    const url = new URL('./build-info.json', import.meta.url);
+    const info = JSON.parse(readFileSync(url, 'utf8')) as { revision?: unknown };
+    return typeof info.revision === 'string' && /^[0-9a-f]{7,40}(-dirty)?$/.test(info.revision) ? info.revision : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export const VERSION = readVersion();
+export const REVISION = readRevision();

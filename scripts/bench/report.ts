@@ -185,7 +185,7 @@ export function kafkaTables(k: KafkaResults): string {
 
 export function syntheticTable(rows: readonly SyntheticResult[]): string {
   return renderTable(
-    ['series', 'body MB', 'publish ms p50', 'render ms p50', 'layer ms p50/p95', 'bare ms p50', 'layer/bare', 'GET ms p50/p95', 'max block ms', 'RSS MB'],
+    ['series', 'body MB', 'publish ms p50', 'render ms p50', 'layer ms p50/p95', 'bare ms p50', 'layer/bare', 'GET ms p50/p95', 'max block ms', 'RSS MB', 'wire KB plain/gzip'],
     rows.map((r) => [
       fmtInt(r.series),
       fmtMB(r.bytes),
@@ -197,6 +197,7 @@ export function syntheticTable(rows: readonly SyntheticResult[]): string {
       `${fmtMs(r.scrapes.ms.p50)} / ${fmtMs(r.scrapes.ms.p95)}`,
       fmtMs(Math.max(r.scrapes.eventLoopMaxMs.max, r.publishEventLoopMaxMs)),
       fmtMB(r.memory.rssBytes),
+      r.wire ? `${fmtInt(Math.round(r.wire.plainBytes / 1024))} / ${fmtInt(Math.round(r.wire.gzipBytes / 1024))}` : 'n/a',
     ]),
   );
 }

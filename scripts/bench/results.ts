@@ -2,6 +2,7 @@
 import type { MachineInfo } from './machine.js';
 import type { LogSummary, MemoryFigures } from './protocol.js';
 import type { Summary } from './stats.js';
+import type { WireFigures } from './wire.js';
 
 export interface StepResult {
   /** Bench partitions per cluster. */
@@ -78,6 +79,8 @@ export interface SyntheticResult {
   publishEventLoopMaxMs: number;
   scrapes: ScrapeFigures;
   memory: MemoryFigures;
+  /** Bytes per scrape on the wire, plain vs gzip (absent in results from before it was measured). */
+  wire?: WireFigures;
 }
 
 export interface TargetResult {

@@ -4,6 +4,7 @@ import { AgentClient, scrapeWhileIdle } from './agentClient.js';
 import type { AgentBuild } from './agentClient.js';
 import type { SyntheticResult } from './results.js';
 import { ratio, summarize } from './stats.js';
+import { measureWire } from './wire.js';
 
 export interface SyntheticOptions {
   sizes: number[];
@@ -21,6 +22,7 @@ export async function runSyntheticMode(o: SyntheticOptions): Promise<SyntheticRe
     try {
       const { url } = await agent.call('start', {});
       const f = await agent.call('synthetic', { targetSeries: size, reps: o.reps });
+      const wire = await measureWire(url);
       const layer = f.publishMs.map((p, i) => p + (f.renderMs[i] ?? 0));
       const scrapes = await scrapeWhileIdle(agent, url, o.scrapes);
       const memory = await agent.call('memory', {});
@@ -36,11 +38,14 @@ export async function runSyntheticMode(o: SyntheticOptions): Promise<SyntheticRe
         publishEventLoopMaxMs: f.publishEventLoopMaxMs,
         scrapes,
         memory,
+        wire,
       };
       out.push(r);
       o.say(
         `synthetic ${r.series.toLocaleString('en-US')} series: layer p50 ${r.layerMs.p50.toFixed(1)} ms, bare p50 ${r.bareMs.p50.toFixed(1)} ms, ` +
-          `ratio ${r.ratio?.toFixed(2) ?? 'n/a'}, scrape p50 ${r.scrapes.ms.p50.toFixed(1)} ms`,
+          `ratio ${r.ratio?.toFixed(2) ?? 'n/a'}, scrape p50 ${r.scrapes.ms.p50.toFixed(1)} ms; ` +
+          `wire per scrape: plain ${wire.plainBytes.toLocaleString('en-US')} B, gzip ${wire.gzipBytes.toLocaleString('en-US')} B, ` +
+          `OpenMetrics+gzip ${wire.openMetricsGzipBytes.toLocaleString('en-US')} B (first gzip scrape ${wire.gzipFirstMs.toFixed(0)} ms, later ${wire.gzipLaterMs.toFixed(0)} ms)`,
       );
     } finally {
       await agent.close();

@@ -6,7 +6,16 @@ case "$FLOW" in *'->'*) ;; *) echo "$SCRIPT: --flow must be SOURCE->TARGET, got 
 MW_SOURCE="${FLOW%%->*}"
 MW_TARGET="${FLOW#*->}"
 export MW_SCRIPT="$SCRIPT" MW_FLOW="$FLOW" MW_SOURCE MW_TARGET
-read -r -a MW <<< "${MIRRORWATCH:-mirrorwatch}"
+# mirrorwatch from PATH; failing that, the CLI of the package (or built checkout) these scripts
+# belong to, so that `npx mirrorwatch-failover` works without a global install.
+MW_PACKAGE_CLI="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/dist/cli/main.js"
+if [ -n "${MIRRORWATCH:-}" ]; then
+  read -r -a MW <<< "$MIRRORWATCH"
+elif ! command -v mirrorwatch >/dev/null 2>&1 && [ -f "$MW_PACKAGE_CLI" ]; then
+  MW=(node "$MW_PACKAGE_CLI")
+else
+  MW=(mirrorwatch)
+fi
 if [ -n "$HOOKS_FILE" ]; then
   [ -r "$HOOKS_FILE" ] || { echo "$SCRIPT: cannot read hooks file $HOOKS_FILE" >&2; exit 2; }
   # shellcheck source=/dev/null

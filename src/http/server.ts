@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { endpointLinks, indexHtml } from './index-page.js';
 import { httpsServerOptions, installBasicAuth } from './protection.js';
+import { acceptsGzip, negotiateFormat } from './negotiate.js';
 import { redactSecrets } from './redact.js';
 import { failoverView, findFlow, flowDetailView, flowPath, flowsView, snapshotMeta } from './views.js';
 
@@ -112,9 +113,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     void reply.code(statusCode).send(errorBody(statusCode, STATUS_CODES[statusCode] ?? 'Error', error.message));
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    const { contentType, body } = await options.metrics.render();
-    return reply.header('cache-control', 'no-store').type(contentType).send(body);
+  app.get('/metrics', async (request, reply) => {
+    const { contentType, contentEncoding, body } = await options.metrics.render({
+      format: negotiateFormat(request.headers.accept),
+      gzip: acceptsGzip(request.headers['accept-encoding']),
+    });
+    void reply.header('cache-control', 'no-store').header('vary', 'Accept, Accept-Encoding').type(contentType);
+    if (contentEncoding) void reply.header('content-encoding', contentEncoding);
+    return reply.send(body);
   });
 
   app.get('/healthz', async (request, reply) => {

@@ -18,11 +18,15 @@ import type { Snapshot } from '../core/types.js';
 import type { Telemetry } from '../core/telemetry.js';
 import type { Logger } from '../log.js';
 import { renderSnapshotSeries, renderSnapshotSteps } from './snapshot-series.js';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, deflatePart, gzipJoined, textToOpenMetrics } from './scrape-formats.js';
+import type { DeflatedPart } from './scrape-formats.js';
 import type { Granularity, RenderedSeries } from './snapshot-series.js';
 
 export interface MetricsOptions {
   /** mirrorwatch's version, exported as mirrorwatch_build_info{version}. */
   version: string;
+  /** The git revision of the build, exported as mirrorwatch_build_info{revision}; default "unknown". */
+  revision?: string;
   granularity?: Granularity;
   /** Warn (once per crossing) when the snapshot-derived series exceed this. */
   maxSeries?: number;
@@ -33,7 +37,18 @@ export interface MetricsOptions {
 
 export interface RenderedMetrics {
   contentType: string;
+  /** 'gzip' when the body is gzip-compressed. */
+  contentEncoding?: 'gzip';
   body: Buffer;
+}
+
+export type ScrapeFormat = 'text' | 'openmetrics';
+
+export interface RenderOptions {
+  /** Text 0.0.4 (default) or OpenMetrics 1.0.0. */
+  format?: ScrapeFormat;
+  /** gzip the body; the snapshot's part is compressed once per snapshot, not per scrape. */
+  gzip?: boolean;
 }
 
 export interface Metrics {
@@ -50,8 +65,8 @@ export interface Metrics {
   publish(snapshot: Snapshot): void;
   /** Resolves once the latest published snapshot's series are the ones served. */
   settled(): Promise<void>;
-  /** The full exposition: registry metrics then the latest published snapshot's series. */
-  render(): Promise<RenderedMetrics>;
+  /** The full exposition: the latest published snapshot's series, then the registry metrics. */
+  render(options?: RenderOptions): Promise<RenderedMetrics>;
   /** Samples derived from the latest published snapshot (registry metrics not counted). */
   seriesCount(): number;
 }
@@ -95,11 +110,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   const buildInfo = new Gauge({
     name: 'mirrorwatch_build_info',
-    help: 'Always 1; the version label says which mirrorwatch is running.',
-    labelNames: ['version'] as const,
+    help: 'Always 1; the version and revision labels say which mirrorwatch is running.',
+    labelNames: ['version', 'revision'] as const,
     registers: [registry],
   });
-  buildInfo.set({ version: options.version }, 1);
+  buildInfo.set({ version: options.version, revision: options.revision ?? 'unknown' }, 1);
   const snapshotSeries = new Gauge({
     name: 'mirrorwatch_snapshot_series',
     help: 'Series derived from the latest snapshot (mm2_* and per-cluster monitor gauges).',
@@ -193,10 +208,30 @@ export function createMetrics(options: MetricsOptions): Metrics {
     release();
   }
 
-  async function render(): Promise<RenderedMetrics> {
-    const { chunks, bytes } = rendered;
-    const head = Buffer.from(await registry.metrics());
-    return { contentType: registry.contentType, body: Buffer.concat([head, ...chunks], head.length + bytes) };
+  // Keyed by the rendered text itself: a newer publish() drops the old entry with its text.
+  const deflatedSeries = new WeakMap<RenderedSeries, Promise<DeflatedPart>>();
+  function deflatedOf(series: RenderedSeries): Promise<DeflatedPart> {
+    let part = deflatedSeries.get(series);
+    if (!part) {
+      const text = series.chunks.length === 1 ? series.chunks[0]! : Buffer.concat(series.chunks, series.bytes);
+      part = deflatePart(text);
+      deflatedSeries.set(series, part);
+    }
+    return part;
+  }
+
+  // The snapshot's series come first so that its deflated text can open the gzip stream and
+  // OpenMetrics' closing `# EOF` (written with the registry's part) stays last.
+  async function render(renderOptions: RenderOptions = {}): Promise<RenderedMetrics> {
+    const series = rendered;
+    const openMetrics = renderOptions.format === 'openmetrics';
+    const registryText = await registry.metrics();
+    const tail = Buffer.from(openMetrics ? textToOpenMetrics(registryText) : registryText);
+    const contentType = openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+    if (renderOptions.gzip) {
+      return { contentType, contentEncoding: 'gzip', body: gzipJoined(await deflatedOf(series), tail) };
+    }
+    return { contentType, body: Buffer.concat([...series.chunks, tail], series.bytes + tail.length) };
   }
 
   return {

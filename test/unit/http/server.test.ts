@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../../src/http/server.js';
 import type { HttpServer, HttpServerOptions } from '../../../src/http/server.js';
@@ -77,11 +78,32 @@ describe('GET /metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8/);
     const exp = parseExposition(res.text);
     expect(valueOf(exp, 'mm2_replication_lag_records', { source: 'us-east', target: 'us-west', topic: 'orders', partition: '0' })).toBe(8);
-    expect(valueOf(exp, 'mirrorwatch_build_info', { version: '9.9.9' })).toBe(1);
+    expect(valueOf(exp, 'mirrorwatch_build_info', { version: '9.9.9', revision: 'unknown' })).toBe(1);
 
     h.setSnapshot(makeSnapshot({ flows: flows().slice(1), sequence: 2 }));
     const later = parseExposition((await get(h, '/metrics')).text);
     expect(later.samples.filter((s) => s.labels.topic === 'orders')).toHaveLength(0);
+  });
+
+  it('answers gzip and OpenMetrics when the scraper asks, with Vary', async () => {
+    const h = harness();
+    h.setSnapshot(makeSnapshot({ flows: flows() }));
+    const res = await h.server.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5', 'accept-encoding': 'gzip, deflate' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(res.headers.vary).toBe('Accept, Accept-Encoding');
+    const text = gunzipSync(res.rawPayload).toString('utf8');
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    expect(valueOf(parseExposition(text.replace('# EOF\n', '')), 'mm2_replication_lag_records', { source: 'us-east', target: 'us-west', topic: 'orders', partition: '0' })).toBe(8);
+
+    const plain = await get(h, '/metrics', { 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   });
 
   it('answers before the first snapshot, without domain samples', async () => {

@@ -43,7 +43,10 @@ describe('createMetrics: telemetry counters', () => {
     const { scrape } = setup();
     const { exp, contentType } = await scrape();
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(valueOf(exp, 'mirrorwatch_build_info', { version: '1.2.3-test' })).toBe(1);
+    // Without a revision (running from source) the label says so rather than guessing.
+    expect(valueOf(exp, 'mirrorwatch_build_info', { version: '1.2.3-test', revision: 'unknown' })).toBe(1);
+    const stamped = await setup({ revision: '0123456789abcdef0123456789abcdef01234567' }).scrape();
+    expect(valueOf(stamped.exp, 'mirrorwatch_build_info', { version: '1.2.3-test', revision: '0123456789abcdef0123456789abcdef01234567' })).toBe(1);
     expect(select(exp, 'process_cpu_user_seconds_total')).toHaveLength(0);
 
     const withDefaults = setup({ defaultMetrics: true });
@@ -71,7 +74,7 @@ describe('createMetrics: publish', () => {
     metrics.publish(makeSnapshot({ flows: two() }));
     const { exp } = await scrape();
     expect(valueOf(exp, 'mm2_replication_lag_records', { ...F, topic: 'orders', partition: '0' })).toBe(3);
-    expect(valueOf(exp, 'mirrorwatch_build_info', { version: '1.2.3-test' })).toBe(1);
+    expect(valueOf(exp, 'mirrorwatch_build_info', { version: '1.2.3-test', revision: 'unknown' })).toBe(1);
     const derived = exp.samples.filter((s) => snapshotDomainNames.has(s.name));
     expect(metrics.seriesCount()).toBe(derived.length);
     expect(valueOf(exp, 'mirrorwatch_snapshot_series')).toBe(derived.length);

@@ -7,10 +7,10 @@ import { largeSnapshot, makeSnapshot } from '../helpers/snapshot.js';
 
 const text = (s: Snapshot): string => Buffer.concat(renderSnapshotSeries(s, 'partition').chunks).toString('utf8');
 
-/** The snapshot-derived part of a scrape (the registry's part comes first and has no mm2_ lines). */
+/** The snapshot-derived part of a scrape (it comes first; the registry's part follows it). */
 const snapshotPart = (body: Buffer): string => {
   const all = body.toString('utf8');
-  return all.slice(all.indexOf('# HELP mm2_replication_lag_records'));
+  return all.slice(all.indexOf('# HELP mm2_replication_lag_records'), all.indexOf('# HELP mirrorwatch_kafka_requests_total'));
 };
 
 const setup = (maxSeries = 1e9) => {

@@ -19,6 +19,7 @@ interface Service {
   volumes?: string[];
   ports?: string[];
   depends_on?: string[] | Record<string, unknown>;
+  healthcheck?: { test?: string | string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
 }
 
 const compose = yaml.load(fs.readFileSync(repoPath('docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
@@ -94,6 +95,47 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(
       ['alertmanager', 'grafana', 'kafka-us-east', 'kafka-us-west', 'mirrorwatch', 'mm2', 'prometheus', 'traffic'].sort(),
     );
+  });
+
+  it('gives Prometheus, Alertmanager and Grafana health checks on their own readiness endpoints', () => {
+    const expected: Record<string, string> = {
+      prometheus: 'http://127.0.0.1:9090/-/ready',
+      alertmanager: 'http://127.0.0.1:9093/-/ready',
+      grafana: 'http://127.0.0.1:3000/api/health',
+    };
+    for (const [name, url] of Object.entries(expected)) {
+      const test = service(name).healthcheck?.test;
+      expect(Array.isArray(test), `${name}: healthcheck.test as an exec array`).toBe(true);
+      expect((test as string[])[0]).toBe('CMD');
+      // The URL's port is the one the service listens on (its published container port).
+      expect(test as string[], name).toContain(url);
+      const port = new URL(url).port;
+      expect(service(name).ports?.some((p) => p.endsWith(`:${port}`)), `${name} listens on ${port}`).toBe(true);
+    }
+  });
+
+  it('starts in dependency order: Alertmanager and mirrorwatch healthy before Prometheus, Prometheus healthy before Grafana', () => {
+    const healthyDeps = (name: string): string[] => {
+      const deps = service(name).depends_on;
+      expect(Array.isArray(deps), `${name}: depends_on with conditions, not a plain list`).toBe(false);
+      return Object.entries((deps ?? {}) as Record<string, { condition?: string }>)
+        .filter(([, v]) => v.condition === 'service_healthy')
+        .map(([k]) => k)
+        .sort();
+    };
+    expect(healthyDeps('prometheus')).toEqual(['alertmanager', 'mirrorwatch']);
+    expect(healthyDeps('grafana')).toEqual(['prometheus']);
+    // Every service waited for as healthy has a health check: its own, or the image's (mirrorwatch).
+    for (const name of Object.keys(services)) {
+      const deps = service(name).depends_on;
+      if (!deps || Array.isArray(deps)) continue;
+      for (const [dep, v] of Object.entries(deps as Record<string, { condition?: string }>)) {
+        if (v.condition !== 'service_healthy') continue;
+        const own = service(dep).healthcheck !== undefined;
+        const fromImage = service(dep).build !== undefined && /^HEALTHCHECK /m.test(fs.readFileSync(repoPath('Dockerfile'), 'utf8'));
+        expect(own || fromImage, `${name} waits for ${dep} to be healthy, which has no health check`).toBe(true);
+      }
+    }
   });
 
   it('mounts only files and directories that exist in the repository', () => {

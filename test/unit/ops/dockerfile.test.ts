@@ -51,14 +51,40 @@ describe('Dockerfile', () => {
     const major = Number(arg?.[1]);
     expect(major).toBeGreaterThanOrEqual(24);
     expect(major % 2, 'even Node majors are the LTS lines').toBe(0);
+    // The base image is one build argument, so a release build can pin it by digest
+    // (node:26-slim@sha256:...) and a plain build still works with the tag.
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\$\{NODE_VERSION\}-slim$/m);
     const s = stages();
     expect(s.length).toBe(2);
-    for (const stage of s) expect(stage.from).toBe('node:${NODE_VERSION}-slim');
+    for (const stage of s) expect(stage.from).toBe('${NODE_IMAGE}');
+  });
+
+  it('carries the OCI labels, with version, revision, creation time and base image from build arguments', () => {
+    const runtime = stages()[1]?.lines.join('\n') ?? '';
+    const labels = new Map([...runtime.matchAll(/(org\.opencontainers\.image\.[a-z.]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    for (const key of ['title', 'description', 'url', 'source', 'documentation', 'licenses', 'version', 'revision', 'created', 'base.name']) {
+      expect(labels.has(`org.opencontainers.image.${key}`), key).toBe(true);
+    }
+    expect(labels.get('org.opencontainers.image.licenses')).toBe('Apache-2.0');
+    expect(labels.get('org.opencontainers.image.revision')).toBe('${REVISION}');
+    expect(labels.get('org.opencontainers.image.version')).toBe('${VERSION}');
+    expect(labels.get('org.opencontainers.image.base.name')).toBe('${NODE_IMAGE}');
+    for (const arg of ['NODE_IMAGE', 'VERSION', 'REVISION', 'CREATED']) expect(runtime).toMatch(new RegExp(`^ARG ${arg}\\b`, 'm'));
+    // The default VERSION follows package.json.
+    const pkg = JSON.parse(fs.readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
+    expect(runtime).toContain(`ARG VERSION=${pkg.version}`);
+  });
+
+  it('stamps the git revision into the build (mirrorwatch_build_info) from the REVISION argument', () => {
+    const build = stages()[0]?.lines ?? [];
+    expect(build).toContain('ARG REVISION=unknown');
+    expect(build).toContain('COPY scripts/write-build-info.mjs ./scripts/write-build-info.mjs');
+    expect(build).toContain('RUN MIRRORWATCH_GIT_REVISION="${REVISION}" npm run build');
   });
 
   it('compiles with the dev dependencies and ships production dependencies only', () => {
     const [build, runtime] = stages();
-    expect(build?.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^RUN npm ci\b(?!.*--omit=dev)/), 'RUN npm run build']));
+    expect(build?.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^RUN npm ci\b(?!.*--omit=dev)/), expect.stringMatching(/^RUN .*npm run build$/)]));
     const install = runtime?.lines.find((l) => l.startsWith('RUN npm ci'));
     expect(install).toMatch(/--omit=dev/);
     expect(runtime?.lines).toContain(`COPY --from=${build?.name} /app/dist ./dist`);
