@@ -31,6 +31,8 @@ export const SNAPSHOT_FAMILIES = {
   pollDuration: gauge('mirrorwatch_poll_duration_seconds', 'Duration of the last poll of the cluster.'),
   lastPollSuccess: gauge('mirrorwatch_last_poll_success_timestamp_seconds', 'End of the last successful poll of the cluster.'),
   snapshotTimestamp: gauge('mirrorwatch_snapshot_timestamp_seconds', 'When the snapshot behind these series was computed.'),
+  tailStuck: gauge('mirrorwatch_tail_stuck', '1 while mirrorwatch cannot read or decode an MM2 topic it tails (kind: codec, corrupt, kafka, unreachable). Absent when it reads fine.'),
+  flowBlind: gauge('mirrorwatch_flow_blind', '1 while mirrorwatch cannot read the MM2 topic holding a flow\'s evidence (heartbeats, offset-syncs, checkpoints, connect-offsets): figures from it are not evidence about MM2. Absent otherwise.'),
   partitionRegion: gauge('mm2_partition_region_info', 'Always 1: the region a source topic partition carries (geo-partitioning, from the regions setting); join on topic and partition.'),
 } as const satisfies Record<string, FamilySpec>;
 
@@ -136,6 +138,7 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
   if (flow.totals.lagRecords !== null) w.flowLagRecords.add(flowLabels, flow.totals.lagRecords);
   if (flow.totals.maxLagSeconds !== null) w.flowLagSeconds.add(flowLabels, flow.totals.maxLagSeconds);
   w.flowRecordsLost.add(flowLabels, flow.totals.recordsLost);
+  for (const b of flow.blind ?? []) w.flowBlind.add(flowLabels + ',evidence="' + escapeLabelValue(b.evidence) + '"', 1);
 }
 
 function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string, partitions: readonly PartitionStatus[]): void {
@@ -205,6 +208,9 @@ function* writeCluster(w: Record<FamilyKey, FamilyWriter>, cluster: ClusterStatu
   w.clusterUp.add(clusterLabels, cluster.up ? 1 : 0);
   if (cluster.lastPollDurationSeconds !== null) w.pollDuration.add(clusterLabels, cluster.lastPollDurationSeconds);
   if (cluster.lastSuccessMs !== null) w.lastPollSuccess.add(clusterLabels, cluster.lastSuccessMs / MS_PER_SECOND);
+  for (const s of cluster.tailStuck ?? []) {
+    w.tailStuck.add(clusterLabels + ',topic="' + escapeLabelValue(s.topic) + '",kind="' + escapeLabelValue(s.kind) + '"', 1);
+  }
 
   // Partitions arrive grouped by topic from the poller, so the label prefix is rebuilt only when
   // the topic changes. A repeated topic-partition would make Prometheus reject the whole scrape, so
