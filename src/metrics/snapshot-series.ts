@@ -17,8 +17,8 @@ export const SNAPSHOT_FAMILIES = {
   endOffset: gauge('mm2_partition_end_offset', 'High watermark of a partition, per cluster; the topic label is the topic name on that cluster.'),
   startOffset: gauge('mm2_partition_start_offset', 'Log-start offset of a partition, per cluster; the topic label is the topic name on that cluster.'),
   heartbeatExpected: gauge('mm2_heartbeat_expected', '1 when MM2 emits heartbeats that prove this flow end to end, 0 when heartbeats are switched off for the reverse pair.'),
-  heartbeatTimestamp: gauge('mm2_heartbeat_last_timestamp_seconds', 'Timestamp of the newest heartbeat of the flow seen on the target. Absent when none seen or not expected.'),
-  heartbeatAge: gauge('mm2_heartbeat_age_seconds', 'Age of the newest heartbeat of the flow seen on the target. Absent when none seen or not expected.'),
+  heartbeatTimestamp: gauge('mm2_heartbeat_last_timestamp_seconds', 'Timestamp of the newest heartbeat of the flow seen on the target. Absent when none seen, not expected, or while mirrorwatch cannot read the heartbeats topic.'),
+  heartbeatAge: gauge('mm2_heartbeat_age_seconds', 'Age of the newest heartbeat of the flow seen on the target. Absent when none seen, not expected, or while mirrorwatch cannot read the heartbeats topic.'),
   checkpointAge: gauge('mm2_checkpoint_age_seconds', 'Age of the newest checkpoint of a consumer group. Absent when none seen.'),
   checkpointLag: gauge('mm2_checkpoint_lag_records', 'Group committed offset on the source minus the upstream offset of its latest checkpoint: what a failed-over consumer would re-read.'),
   remoteTopicMissing: gauge('mm2_remote_topic_missing', '1 when the remote topic of a selected source topic does not exist on the target.'),
@@ -118,7 +118,9 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
   w.heartbeatExpected.add(flowLabels, hb.expected ? 1 : 0);
   // "Not expected" must not look like "stopped": no timestamp or age series at all then, and
   // alert rules tell the two apart with mm2_heartbeat_expected.
-  if (hb.expected) {
+  // While mirrorwatch cannot read the heartbeats topic, the last heartbeat it saw says nothing about
+  // MM2: no age series then (mirrorwatch_flow_blind says why), so no heartbeat alert blames MM2.
+  if (hb.expected && hb.blind === undefined) {
     if (hb.lastTimestampMs !== null) w.heartbeatTimestamp.add(flowLabels, hb.lastTimestampMs / MS_PER_SECOND);
     if (hb.ageSeconds !== null) w.heartbeatAge.add(flowLabels, hb.ageSeconds);
   }
