@@ -159,6 +159,7 @@ describe('GET /api/v1/flows', () => {
       lastPollDurationSeconds: eastCluster.lastPollDurationSeconds,
       lastError: null,
       partitions: eastCluster.partitions.length,
+      tailStuck: [],
     });
   });
 });
