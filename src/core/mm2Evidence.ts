@@ -5,13 +5,13 @@
 // could not use, for the caller to count and log.
 import { decodeCheckpoint, decodeHeartbeat, decodeOffsetSync } from './codecs/index.js';
 import { decodeConnectOffset } from './connectOffsets.js';
-import type { Checkpoint, OffsetSync } from './types.js';
+import { offsetKey } from './flowInput.js';
+import type { Checkpoint, EvidenceKind, OffsetSync } from './types.js';
 
-export type Mm2TopicKind = 'heartbeats' | 'checkpoints' | 'offset-syncs' | 'connect-offsets';
+export type Mm2TopicKind = EvidenceKind;
 
-export function tpKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
-}
+/** The flat topic-partition key the flow computation looks evidence up by. */
+export const tpKey: (topic: string, partition: number) => string = offsetKey;
 
 export interface CheckpointEntry {
   checkpoint: Checkpoint;
