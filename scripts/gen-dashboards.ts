@@ -86,6 +86,13 @@ const UP_MAPPING: JsonObject = {
   },
 };
 
+const STUCK_MAPPING: JsonObject = {
+  type: 'value',
+  options: {
+    '1': { text: 'STUCK', color: 'red', index: 0 },
+  },
+};
+
 const EXPECTED_MAPPING: JsonObject = {
   type: 'value',
   options: {
@@ -895,6 +902,24 @@ function monitorHealth(): JsonObject {
             description: 'Rate of MM2 records that did not decode, per cluster and topic. No data while everything decodes.',
             targets: [{ expr: `sum by (cluster, topic) (rate(mirrorwatch_decode_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{topic}}' }],
             unit: ERRORS_PER_SECOND,
+            width: 12,
+            height: 8,
+          }),
+          timeseries({
+            title: 'Tail errors by topic and kind',
+            description:
+              'Rate of fetches of MM2 topics that stopped short (mirrorwatch_tail_errors_total), per cluster, topic and kind: kafka (e.g. TOPIC_AUTHORIZATION_FAILED), codec, corrupt, unreachable, out-of-range. No data while every tail reads.',
+            targets: [{ expr: `sum by (cluster, topic, kind) (rate(mirrorwatch_tail_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{topic}} {{kind}}' }],
+            unit: ERRORS_PER_SECOND,
+            width: 12,
+            height: 8,
+          }),
+          stateTimeline({
+            title: 'Stuck MM2 topics (mirrorwatch blind)',
+            description:
+              'mirrorwatch_tail_stuck: MM2 topics mirrorwatch cannot read or decode now. Their heartbeats, offset syncs or checkpoints are not evidence about MM2 meanwhile; 5m fires MirrorwatchBlind. No data while every tail reads.',
+            targets: [{ expr: `max by (cluster, topic, kind, instance) (mirrorwatch_tail_stuck{${JOB}})`, legend: '{{cluster}} {{topic}} {{kind}} ({{instance}})' }],
+            mappings: [STUCK_MAPPING],
             width: 12,
             height: 8,
           }),

@@ -14,6 +14,10 @@
 //   past its checkpoint. MM2 writes no new checkpoint for a group that commits nothing new, so an
 //   idle group whose checkpoints cover its committed offsets is current however old they are.
 //   Without committed offsets to compare with, age alone decides.
+// - mirrorwatch can read every MM2 topic of the flow: a topic it cannot read or decode (a blind
+//   spot) is a reason of its own, worded as mirrorwatch's problem ("cannot read X on C: ..."),
+//   and replaces the rules that topic feeds: no "heartbeat stale" while the heartbeats topic is
+//   unreadable, no "no checkpoints" while the checkpoints topic is.
 // RPO: lagging records (plus every retained record of partitions missing on the target) and the
 // largest lag in seconds; null when some partition's figure is unknown.
 import { compareNames } from './topicFilter.js';
@@ -62,8 +66,12 @@ export function failoverVerdict(status: FailoverInput, flow: FailoverFlow, nowMs
     reasons.push(unread.length > 0 ? `${unread.join(' and ')} not read yet` : `clusters ${status.source} and ${status.target} not both read yet`);
   }
 
+  const blind = status.blind ?? [];
+  const blindTo = (evidence: string): boolean => blind.some((b) => b.evidence === evidence);
+  for (const b of blind) reasons.push(`${b.reason} (mirrorwatch is blind to this flow's ${b.evidence})`);
+
   const hb = status.heartbeat;
-  if (hb.expected) {
+  if (hb.expected && !blindTo('heartbeats')) {
     if (hb.lastTimestampMs === null) {
       reasons.push(`no heartbeat seen in ${hb.topic} on ${status.target}`);
     } else {
@@ -130,7 +138,8 @@ export function failoverVerdict(status: FailoverInput, flow: FailoverFlow, nowMs
   reasons.push(...driftReasons);
 
   const bound = checkpointAgeBoundSeconds(flow);
-  for (const group of [...new Set(flow.groups)].sort(compareNames)) {
+  const groups = blindTo('checkpoints') ? [] : [...new Set(flow.groups)].sort(compareNames);
+  for (const group of groups) {
     const cp = status.checkpoints.find((c) => c.group === group);
     if (!cp || cp.lastCheckpointMs === null) {
       reasons.push(`no checkpoints for group ${group}`);

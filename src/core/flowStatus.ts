@@ -10,7 +10,7 @@ import type { LagWindowStore } from './lagWindow.js';
 import { flowMm2Topics } from './mm2Topics.js';
 import type { ReplicationPolicy } from './replicationPolicy.js';
 import { selectSourceTopics } from './topicFilter.js';
-import type { FlowConfig, FlowStatus, HeartbeatStatus, PartitionStatus, TopicStatus } from './types.js';
+import type { BlindSpot, FlowConfig, FlowStatus, HeartbeatStatus, PartitionStatus, TopicStatus } from './types.js';
 
 export type { ClusterView, FlowEvidence, GroupCheckpointEvidence, OffsetIndex, OffsetRange } from './flowInput.js';
 export { lookupOffsets, offsetKey } from './flowInput.js';
@@ -26,6 +26,8 @@ export interface FlowStatusInput {
   /** Kept by the caller across cycles; see lagWindow.ts. */
   lagWindows: LagWindowStore;
   nowMs: number;
+  /** MM2 topics of the flow mirrorwatch cannot read or decode now (src/core/blindSpots.ts). */
+  blind?: readonly BlindSpot[];
 }
 
 function sortedPartitionIds(ids: readonly number[] | undefined): readonly number[] {
@@ -55,6 +57,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
   const windowKey = lagWindows.topicKeys(flow.source, flow.target, topic);
   const syncs = evidence.offsetSyncs?.size ? evidence.offsetSyncs : undefined;
   const connectOffsets = evidence.connectOffsets?.size ? evidence.connectOffsets : undefined;
+  const syncsBlind = input.blind?.find((b) => b.evidence === 'offset-syncs')?.reason;
 
   const partitions: PartitionStatus[] = [];
   for (const partition of sourceIds) {
@@ -97,6 +100,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
     if (lag.connectOffsetCheck !== undefined) status.connectOffsetCheck = lag.connectOffsetCheck;
     if (lag.syncStale) status.syncStale = true;
     if (target.read && !targetIds.has(partition)) status.remotePartitionMissing = true;
+    if (syncsBlind !== undefined && lag.basis !== 'offset-sync') status.basisReason = syncsBlind;
     partitions.push(status);
   }
 
@@ -131,7 +135,7 @@ function heartbeatStatus(input: FlowStatusInput): HeartbeatStatus {
     expected = false;
     reason = HEARTBEAT_NOT_EXPECTED.noTopic;
   }
-  return {
+  const status: HeartbeatStatus = {
     expected,
     ...(reason !== undefined ? { reason } : {}),
     topic,
@@ -139,6 +143,9 @@ function heartbeatStatus(input: FlowStatusInput): HeartbeatStatus {
     // A heartbeat stamped ahead of our clock (skew) is fresh, not negatively old.
     ageSeconds: last === null ? null : Math.max(0, input.nowMs - last) / 1000,
   };
+  const blind = input.blind?.find((b) => b.evidence === 'heartbeats');
+  if (blind) status.blind = blind.reason;
+  return status;
 }
 
 export function computeFlowStatus(input: FlowStatusInput): FlowStatus {
@@ -187,6 +194,7 @@ export function computeFlowStatus(input: FlowStatusInput): FlowStatus {
       lagUnknownPartitions: lagUnknown,
     },
   };
+  if (input.blind && input.blind.length > 0) status.blind = [...input.blind];
   return {
     ...status,
     failover: failoverVerdict({ ...status, sourceRead: source.read, targetRead: target.read }, flow, nowMs),

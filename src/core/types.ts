@@ -215,6 +215,8 @@ export interface PartitionStatus {
   syncStale?: boolean;
   /** The target was read and has no such partition of the remote topic (drift). */
   remotePartitionMissing?: boolean;
+  /** Why `basis` is not 'offset-sync' when mirrorwatch cannot read the offset syncs (a BlindSpot reason). */
+  basisReason?: string;
 }
 
 export interface TopicStatus {
@@ -237,6 +239,11 @@ export interface HeartbeatStatus {
   topic: string;
   lastTimestampMs: number | null;
   ageSeconds: number | null;
+  /**
+   * Set while mirrorwatch cannot read or decode the heartbeats topic (a BlindSpot reason): the
+   * age is then not evidence about MM2, and no staleness is reported.
+   */
+  blind?: string;
 }
 
 export interface GroupCheckpointStatus {
@@ -269,6 +276,48 @@ export interface FailoverVerdict {
   rpo: { records: number | null; seconds: number | null };
 }
 
+/** Which of MM2's topics a blind spot hides. */
+export type EvidenceKind = 'heartbeats' | 'checkpoints' | 'offset-syncs' | 'connect-offsets';
+
+/**
+ * An MM2 topic of a flow that mirrorwatch cannot currently read or decode: the flow's figures
+ * that depend on it are mirrorwatch's blind spot, not a statement about MM2.
+ */
+export interface BlindSpot {
+  evidence: EvidenceKind;
+  cluster: ClusterAlias;
+  topic: string;
+  /** The fetch error kind: codec, corrupt, kafka or unreachable. */
+  kind: string;
+  /** The error as Kafka or the decoder gave it, e.g. TOPIC_AUTHORIZATION_FAILED. */
+  message: string;
+  /** "cannot read us-east.heartbeats on us-west: TOPIC_AUTHORIZATION_FAILED" */
+  reason: string;
+}
+
+/** When one side's offsets used for a flow were read. */
+export interface ReadingAge {
+  readAtMs: number;
+  ageSeconds: number;
+}
+
+export interface FlowReadings {
+  source: ReadingAge | null;
+  target: ReadingAge | null;
+  /** Source readAt minus target readAt, in seconds; null unless both were read. */
+  skewSeconds: number | null;
+}
+
+/** A tailed MM2 topic of a cluster whose reading is stuck (every partition's worst problem). */
+export interface TailStuck {
+  topic: string;
+  kind: string;
+  message: string;
+  partitions: number[];
+  /** Epoch ms of the first poll that found it stuck. */
+  sinceMs: number;
+}
+
 export interface FlowStatus {
   source: ClusterAlias;
   target: ClusterAlias;
@@ -286,6 +335,10 @@ export interface FlowStatus {
     /** Partitions whose lag is unknown (remote partition missing, target not read); lagRecords sums the others. */
     lagUnknownPartitions?: number;
   };
+  /** MM2 topics of this flow mirrorwatch cannot read or decode now; absent or empty when none. */
+  blind?: BlindSpot[];
+  /** How old the source and target offsets paired for this flow are (see src/core/readingPair.ts). */
+  readings?: FlowReadings;
   failover: FailoverVerdict;
 }
 
@@ -298,6 +351,8 @@ export interface ClusterStatus {
   lastError: string | null;
   /** Offsets of every partition this cluster was asked for in its last successful poll. */
   partitions: PartitionOffsets[];
+  /** MM2 topics on this cluster whose tail is stuck, as of the last poll that tailed them. */
+  tailStuck?: TailStuck[];
 }
 
 export interface Snapshot {

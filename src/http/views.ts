@@ -27,6 +27,7 @@ export function clusterView(cluster: ClusterStatus) {
     lastPollDurationSeconds: cluster.lastPollDurationSeconds,
     lastError: cluster.lastError,
     partitions: cluster.partitions.length,
+    tailStuck: cluster.tailStuck ?? [],
   };
 }
 
@@ -37,6 +38,8 @@ export function flowSummaryView(flow: FlowStatus) {
     known: flow.known,
     totals: flow.totals,
     heartbeat: flow.heartbeat,
+    blind: flow.blind ?? [],
+    readings: flow.readings ?? null,
     failover: { ready: flow.failover.ready, reasons: flow.failover.reasons },
     links: { detail: flowPath(flow), failover: `${flowPath(flow)}/failover` },
   };
@@ -60,6 +63,8 @@ export function flowDetailView(snapshot: Snapshot, flow: FlowStatus, topic?: str
     known: flow.known,
     totals: flow.totals,
     heartbeat: flow.heartbeat,
+    blind: flow.blind ?? [],
+    readings: flow.readings ?? null,
     failover: flow.failover,
     clusters: snapshot.clusters.filter((c) => c.alias === flow.source || c.alias === flow.target).map(clusterView),
     topics,
@@ -77,7 +82,12 @@ export function failoverView(snapshot: Snapshot, flow: FlowStatus) {
     reasons: flow.failover.reasons,
     rpo: flow.failover.rpo,
     totals: flow.totals,
-    heartbeat: { expected: flow.heartbeat.expected, ageSeconds: flow.heartbeat.ageSeconds },
+    heartbeat: {
+      expected: flow.heartbeat.expected,
+      ageSeconds: flow.heartbeat.ageSeconds,
+      ...(flow.heartbeat.blind !== undefined ? { blind: flow.heartbeat.blind } : {}),
+    },
+    blind: flow.blind ?? [],
   };
 }
 

@@ -108,6 +108,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['cluster', 'topic'] as const,
     registers: [registry],
   });
+  const tailErrors = new Counter({
+    name: 'mirrorwatch_tail_errors_total',
+    help: 'Fetches of a partition of a tailed MM2 topic that stopped short, by cluster, topic and kind (codec, corrupt, out-of-range, kafka, unreachable).',
+    labelNames: ['cluster', 'topic', 'kind'] as const,
+    registers: [registry],
+  });
   const buildInfo = new Gauge({
     name: 'mirrorwatch_build_info',
     help: 'Always 1; the version and revision labels say which mirrorwatch is running.',
@@ -127,6 +133,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     pollError: (cluster, kind) => pollErrors.inc({ cluster, kind }),
     // The kind of decode error is the decoder's business to log; DESIGN.md keeps it off the labels.
     decodeError: (cluster, topic) => decodeErrors.inc({ cluster, topic }),
+    tailError: (cluster, topic, kind) => tailErrors.inc({ cluster, topic, kind }),
   };
 
   let rendered = renderSnapshotSeries(null, granularity);

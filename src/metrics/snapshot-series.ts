@@ -17,8 +17,8 @@ export const SNAPSHOT_FAMILIES = {
   endOffset: gauge('mm2_partition_end_offset', 'High watermark of a partition, per cluster; the topic label is the topic name on that cluster.'),
   startOffset: gauge('mm2_partition_start_offset', 'Log-start offset of a partition, per cluster; the topic label is the topic name on that cluster.'),
   heartbeatExpected: gauge('mm2_heartbeat_expected', '1 when MM2 emits heartbeats that prove this flow end to end, 0 when none are expected (switched off for the reverse pair, or heartbeats: auto and no remote heartbeats topic on the target).'),
-  heartbeatTimestamp: gauge('mm2_heartbeat_last_timestamp_seconds', 'Timestamp of the newest heartbeat of the flow seen on the target. Absent when none seen or not expected.'),
-  heartbeatAge: gauge('mm2_heartbeat_age_seconds', 'Age of the newest heartbeat of the flow seen on the target. Absent when none seen or not expected.'),
+  heartbeatTimestamp: gauge('mm2_heartbeat_last_timestamp_seconds', 'Timestamp of the newest heartbeat of the flow seen on the target. Absent when none seen, not expected, or while mirrorwatch cannot read the heartbeats topic.'),
+  heartbeatAge: gauge('mm2_heartbeat_age_seconds', 'Age of the newest heartbeat of the flow seen on the target. Absent when none seen, not expected, or while mirrorwatch cannot read the heartbeats topic.'),
   checkpointAge: gauge('mm2_checkpoint_age_seconds', 'Age of the newest checkpoint of a consumer group. Absent when none seen.'),
   checkpointLag: gauge('mm2_checkpoint_lag_records', 'Group committed offset on the source minus the upstream offset of its latest checkpoint: what a failed-over consumer would re-read.'),
   remoteTopicMissing: gauge('mm2_remote_topic_missing', '1 when the remote topic of a selected source topic does not exist on the target.'),
@@ -31,6 +31,8 @@ export const SNAPSHOT_FAMILIES = {
   pollDuration: gauge('mirrorwatch_poll_duration_seconds', 'Duration of the last poll of the cluster.'),
   lastPollSuccess: gauge('mirrorwatch_last_poll_success_timestamp_seconds', 'End of the last successful poll of the cluster.'),
   snapshotTimestamp: gauge('mirrorwatch_snapshot_timestamp_seconds', 'When the snapshot behind these series was computed.'),
+  tailStuck: gauge('mirrorwatch_tail_stuck', '1 while mirrorwatch cannot read or decode an MM2 topic it tails (kind: codec, corrupt, kafka, unreachable). Absent when it reads fine.'),
+  flowBlind: gauge('mirrorwatch_flow_blind', '1 while mirrorwatch cannot read the MM2 topic holding a flow\'s evidence (heartbeats, offset-syncs, checkpoints, connect-offsets): figures from it are not evidence about MM2. Absent otherwise.'),
   partitionRegion: gauge('mm2_partition_region_info', 'Always 1: the region a source topic partition carries (geo-partitioning, from the regions setting); join on topic and partition.'),
 } as const satisfies Record<string, FamilySpec>;
 
@@ -116,7 +118,9 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
   w.heartbeatExpected.add(flowLabels, hb.expected ? 1 : 0);
   // "Not expected" must not look like "stopped": no timestamp or age series at all then, and
   // alert rules tell the two apart with mm2_heartbeat_expected.
-  if (hb.expected) {
+  // While mirrorwatch cannot read the heartbeats topic, the last heartbeat it saw says nothing about
+  // MM2: no age series then (mirrorwatch_flow_blind says why), so no heartbeat alert blames MM2.
+  if (hb.expected && hb.blind === undefined) {
     if (hb.lastTimestampMs !== null) w.heartbeatTimestamp.add(flowLabels, hb.lastTimestampMs / MS_PER_SECOND);
     if (hb.ageSeconds !== null) w.heartbeatAge.add(flowLabels, hb.ageSeconds);
   }
@@ -136,6 +140,7 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
   if (flow.totals.lagRecords !== null) w.flowLagRecords.add(flowLabels, flow.totals.lagRecords);
   if (flow.totals.maxLagSeconds !== null) w.flowLagSeconds.add(flowLabels, flow.totals.maxLagSeconds);
   w.flowRecordsLost.add(flowLabels, flow.totals.recordsLost);
+  for (const b of flow.blind ?? []) w.flowBlind.add(flowLabels + ',evidence="' + escapeLabelValue(b.evidence) + '"', 1);
 }
 
 function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string, partitions: readonly PartitionStatus[]): void {
@@ -205,6 +210,9 @@ function* writeCluster(w: Record<FamilyKey, FamilyWriter>, cluster: ClusterStatu
   w.clusterUp.add(clusterLabels, cluster.up ? 1 : 0);
   if (cluster.lastPollDurationSeconds !== null) w.pollDuration.add(clusterLabels, cluster.lastPollDurationSeconds);
   if (cluster.lastSuccessMs !== null) w.lastPollSuccess.add(clusterLabels, cluster.lastSuccessMs / MS_PER_SECOND);
+  for (const s of cluster.tailStuck ?? []) {
+    w.tailStuck.add(clusterLabels + ',topic="' + escapeLabelValue(s.topic) + '",kind="' + escapeLabelValue(s.kind) + '"', 1);
+  }
 
   // Partitions arrive grouped by topic from the poller, so the label prefix is rebuilt only when
   // the topic changes. A repeated topic-partition would make Prometheus reject the whole scrape, so

@@ -1,21 +1,16 @@
 // One loop per cluster: each cluster is read on its own schedule so that a slow or unreachable
 // cluster never delays the figures of the others. Polls of one cluster never overlap: the next one
 // starts only after the previous has settled, even when it was abandoned at its timeout.
-import type { PartitionOffsets, TopicPartition } from '../core/types.js';
+import type { PartitionOffsets, TailStuck, TopicPartition } from '../core/types.js';
 import type { Telemetry } from '../core/telemetry.js';
 import type { CommittedOffset, KafkaPort, TopicInfo } from '../kafka/port.js';
 import type { Logger } from '../log.js';
 import { tpKey } from './evidence.js';
-import { Tailer, type TailSpec } from './tailer.js';
+import type { ClusterPlan } from './plan.js';
+import { TailProblemReporter } from './tailProblems.js';
+import { Tailer, type TailResult } from './tailer.js';
 
-export interface ClusterPlan {
-  /** Topics whose partitions' start/end offsets are read. */
-  offsetTopics: string[];
-  /** MM2 topics to read forward. Their offsets are read too. */
-  tails: TailSpec[];
-  /** Consumer groups whose committed offsets are read on this cluster. */
-  groups: string[];
-}
+export type { ClusterPlan } from './plan.js';
 
 export interface ClusterReading {
   readAtMs: number;
@@ -39,6 +34,10 @@ export interface ClusterPollerState {
   lastError: string | null;
   /** The last successful reading; kept while the cluster is down so figures are not lost. */
   reading: ClusterReading | null;
+  /** The successful reading before `reading`: flows pair readings close in time (src/core/readingPair.ts). */
+  previousReading: ClusterReading | null;
+  /** MM2 topics whose tail is stuck, as of the last poll that got as far as tailing. */
+  tailStuck: TailStuck[];
 }
 
 export interface ClusterPollerOptions {
@@ -47,6 +46,11 @@ export interface ClusterPollerOptions {
   logger: Logger;
   telemetry: Telemetry;
   plan(alias: string, topics: TopicInfo[]): ClusterPlan;
+  /**
+   * Hands over what the tail of MM2's topics read, as soon as it is read (also when the poll is
+   * abandoned afterwards: the tail's positions have moved past these records).
+   */
+  onTailed?(alias: string, plan: ClusterPlan, result: TailResult): void;
   /** Called after every poll, successful or not, with the new state. */
   onPolled(state: ClusterPollerState): void;
   now?: () => number;
@@ -68,6 +72,7 @@ export class PollTimeoutError extends Error {
 export class ClusterPoller {
   readonly state: ClusterPollerState;
   private readonly tailer = new Tailer();
+  private readonly tailProblems: TailProblemReporter;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private inFlight: Promise<void> | null = null;
@@ -86,8 +91,11 @@ export class ClusterPoller {
       lastDurationSeconds: null,
       lastError: null,
       reading: null,
+      previousReading: null,
+      tailStuck: [],
     };
     this.now = options.now ?? Date.now;
+    this.tailProblems = new TailProblemReporter(port.alias, options.logger, options.telemetry);
   }
 
   start(): void {
@@ -142,6 +150,7 @@ export class ClusterPoller {
     });
     try {
       const reading = await Promise.race([work, timeout]);
+      this.state.previousReading = this.state.reading;
       this.state.reading = reading;
       this.state.up = true;
       this.state.lastSuccessMs = this.now();
@@ -208,7 +217,9 @@ export class ClusterPoller {
 
     const tails = plan.tails.filter((t) => topics.has(t.topic));
     this.tailer.retain(tails);
-    await this.tailer.tail(port, tails, offsets, { deadlineMs, maxRounds: 50, now: this.now });
+    const tailed = await this.tailer.tail(port, tails, offsets, { deadlineMs, maxRounds: 50, now: this.now });
+    this.state.tailStuck = this.tailProblems.report(tailed, this.now());
+    this.options.onTailed?.(this.port.alias, { ...plan, tails }, tailed);
 
     const committed = plan.groups.length > 0 ? await port.fetchCommittedOffsets(plan.groups) : [];
     return { readAtMs, topics, offsets, offsetsByTopic, committed, dataTopics, dataPartitions };

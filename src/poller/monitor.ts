@@ -14,9 +14,11 @@ import type { MirrorwatchConfig, Snapshot } from '../core/types.js';
 import type { KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
 import { ClusterPoller, type ClusterPollerState } from './clusterPoller.js';
+import { applyMm2Records, emptyEvidence, resetEvidence, type Mm2Evidence, type Mm2Record } from '../core/mm2Evidence.js';
 import { DecodeErrorReporter } from './decodeErrors.js';
-import { FlowEvidence, flowKey } from './evidence.js';
-import { planCluster } from './plan.js';
+import { flowKey } from './evidence.js';
+import { planCluster, type ClusterPlan } from './plan.js';
+import type { TailResult, TopicTail } from './tailer.js';
 import { buildSnapshot } from './snapshot.js';
 
 export interface MonitorOptions {
@@ -31,7 +33,8 @@ export interface MonitorOptions {
 export class Monitor {
   readonly policy: ReplicationPolicy;
   private readonly pollers: ClusterPoller[];
-  private readonly evidence = new Map<string, FlowEvidence>();
+  private readonly evidence = new Map<string, Mm2Evidence>();
+  private readonly decodeErrors: DecodeErrorReporter;
   private readonly window = new LagWindowStore();
   private readonly now: () => number;
   private snapshot: Snapshot | null = null;
@@ -50,9 +53,9 @@ export class Monitor {
     const { config, logger, telemetry } = options;
     this.now = options.now ?? Date.now;
     this.policy = createReplicationPolicy(config.replicationPolicy);
-    for (const f of config.flows) this.evidence.set(flowKey(f.source, f.target), new FlowEvidence());
-    const decodeErrors = new DecodeErrorReporter(logger, telemetry);
-    const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence, decodeErrors };
+    for (const f of config.flows) this.evidence.set(flowKey(f.source, f.target), emptyEvidence());
+    this.decodeErrors = new DecodeErrorReporter(logger, telemetry);
+    const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence };
     this.pollers = config.clusters.map((cluster) => {
       const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
       return new ClusterPoller(port, {
@@ -64,6 +67,7 @@ export class Monitor {
         now: this.now,
         plan: (alias, topics) => planCluster(planCtx, alias, topics),
         onPolled: (state) => this.onPolled(state),
+        onTailed: (alias, plan, result) => this.applyTail(alias, plan, result),
       });
     });
   }
@@ -106,6 +110,23 @@ export class Monitor {
   }
 
   private lastPollEnd = Date.now();
+
+  /** The one place MM2 records reach the flows' evidence: tail -> reducer -> evidence. */
+  private applyTail(alias: string, plan: ClusterPlan, result: TailResult): void {
+    const byTopic = new Map<string, TopicTail>(result.topics.map((t) => [t.topic, t]));
+    for (const planned of plan.tails) {
+      const tail = byTopic.get(planned.topic);
+      if (!tail) continue;
+      planned.feeds.forEach((feed, i) => {
+        const evidence = this.evidence.get(feed.flow);
+        if (!evidence) return;
+        if (tail.reset) resetEvidence(evidence, feed.kind);
+        const bad = applyMm2Records(evidence, feed.kind, recordsOf(tail), feed.context);
+        // A topic feeding several flows holds each bad record once: count it once.
+        if (i === 0) for (const b of bad) this.decodeErrors.report(alias, tail.topic, b.partition, b.offset, b.kind, b.message);
+      });
+    }
+  }
 
   private onPolled(_state: ClusterPollerState): void {
     this.lastPollEnd = this.now();
@@ -189,5 +210,11 @@ export class Monitor {
     } catch (err) {
       this.options.logger.error({ err }, 'publishing the snapshot failed');
     }
+  }
+}
+
+function* recordsOf(tail: TopicTail): Generator<Mm2Record> {
+  for (const p of tail.partitions) {
+    for (const r of p.records) yield { partition: p.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value };
   }
 }

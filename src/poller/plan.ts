@@ -1,37 +1,56 @@
 // Decides, for one cluster and its current topic list, what a poll reads: offsets of the topics
-// the flows replicate (as source) and of their copies (as target), MM2's topics to tail, and the
-// consumer groups whose committed offsets feed the checkpoint lag.
-import { decodeCheckpoint, decodeHeartbeat, decodeOffsetSync } from '../core/codecs/index.js';
-import { decodeConnectOffset, isFlowSourceConnectorOffset } from '../core/connectOffsets.js';
+// the flows replicate (as source) and of their copies (as target), MM2's topics to tail (and
+// which flows' evidence each one feeds), and the consumer groups whose committed offsets feed the
+// checkpoint lag.
+import type { Mm2Evidence, Mm2TopicKind, ReduceContext } from '../core/mm2Evidence.js';
 import { flowMm2Topics } from '../core/mm2Topics.js';
 import type { ReplicationPolicy } from '../core/replicationPolicy.js';
 import { remoteTopicCandidates, selectSourceTopics } from '../core/topicFilter.js';
 import type { FlowConfig } from '../core/types.js';
 import type { TopicInfo } from '../kafka/port.js';
-import type { ClusterPlan } from './clusterPoller.js';
-import type { DecodeErrorReporter } from './decodeErrors.js';
-import { flowKey, type FlowEvidence } from './evidence.js';
+import { flowKey } from './evidence.js';
 import type { TailSpec } from './tailer.js';
 
 /** Heartbeats arrive every second or so; only the newest matters, so a fresh tail skips history. */
 const HEARTBEAT_HISTORY = 50;
 
+/** One flow's use of a tailed topic. */
+export interface TailFeed {
+  flow: string;
+  kind: Mm2TopicKind;
+  context: ReduceContext;
+}
+
+export interface PlannedTail extends TailSpec {
+  /** Every flow whose evidence this topic feeds (one topic may serve several flows). */
+  feeds: TailFeed[];
+}
+
+export interface ClusterPlan {
+  /** Topics whose partitions' start/end offsets are read. */
+  offsetTopics: string[];
+  /** MM2 topics to read forward, one entry per topic. Their offsets are read too. */
+  tails: PlannedTail[];
+  /** Consumer groups whose committed offsets are read on this cluster. */
+  groups: string[];
+}
+
 export interface PlanContext {
   flows: FlowConfig[];
   policy: ReplicationPolicy;
-  evidence: Map<string, FlowEvidence>;
-  decodeErrors: DecodeErrorReporter;
+  evidence: Map<string, Mm2Evidence>;
 }
 
 export function planCluster(ctx: PlanContext, alias: string, topicList: TopicInfo[]): ClusterPlan {
   const names = topicList.map((t) => t.name);
   const partitionsOf = new Map(topicList.map((t) => [t.name, t.partitions]));
   const offsetTopics = new Set<string>();
-  const tails: TailSpec[] = [];
+  const tails = new Map<string, PlannedTail>();
   const groups = new Set<string>();
 
   for (const flow of ctx.flows) {
-    const evidence = ctx.evidence.get(flowKey(flow.source, flow.target));
+    const key = flowKey(flow.source, flow.target);
+    const evidence = ctx.evidence.get(key);
     if (!evidence) continue;
     const mm2 = flowMm2Topics(flow, ctx.policy);
 
@@ -44,72 +63,21 @@ export function planCluster(ctx: PlanContext, alias: string, topicList: TopicInf
       for (const c of remoteTopicCandidates(flow, ctx.policy, names)) offsetTopics.add(c.remoteTopic);
     }
 
-    const tail = (topic: string, startFrom: TailSpec['startFrom'], onRecord: TailSpec['onRecord'], onReset: () => void): void => {
-      const partitions = partitionsOf.get(topic);
-      if (partitions) tails.push({ topic, partitions, startFrom, onRecord, onReset });
+    const context: ReduceContext = { source: flow.source, sourceConnectorName: flow.sourceConnectorName };
+    const tail = (where: { cluster: string; topic: string }, kind: Mm2TopicKind, startFrom: TailSpec['startFrom']): void => {
+      if (where.cluster !== alias) return;
+      const partitions = partitionsOf.get(where.topic);
+      if (!partitions) return;
+      let planned = tails.get(where.topic);
+      if (!planned) tails.set(where.topic, (planned = { topic: where.topic, partitions, startFrom, feeds: [] }));
+      // A topic tailed both for its newest records and from the beginning starts at the beginning.
+      if (startFrom === 'beginning') planned.startFrom = 'beginning';
+      planned.feeds.push({ flow: key, kind, context });
     };
-    const bad = (topic: string, partition: number, offset: number, kind: string, message: string): void =>
-      ctx.decodeErrors.report(alias, topic, partition, offset, kind, message);
-
-    if (mm2.remoteHeartbeats.cluster === alias) {
-      const topic = mm2.remoteHeartbeats.topic;
-      tail(
-        topic,
-        { last: HEARTBEAT_HISTORY },
-        (partition, rec) => {
-          const r = decodeHeartbeat(rec.key, rec.value);
-          if (r.ok) evidence.recordHeartbeat(r.value.timestamp);
-          else if (r.error.kind !== 'null-value') bad(topic, partition, rec.offset, r.error.kind, r.error.message);
-        },
-        () => evidence.reset('heartbeats'),
-      );
-    }
-    if (mm2.offsetSyncs.cluster === alias) {
-      const topic = mm2.offsetSyncs.topic;
-      tail(
-        topic,
-        'beginning',
-        (partition, rec) => {
-          const r = decodeOffsetSync(rec.key, rec.value);
-          if (r.ok) evidence.recordOffsetSync(r.value);
-          else if (r.error.kind !== 'null-value') bad(topic, partition, rec.offset, r.error.kind, r.error.message);
-        },
-        () => evidence.reset('offset-syncs'),
-      );
-    }
-    if (mm2.checkpoints.cluster === alias) {
-      const topic = mm2.checkpoints.topic;
-      tail(
-        topic,
-        'beginning',
-        (partition, rec) => {
-          const r = decodeCheckpoint(rec.key, rec.value);
-          if (r.ok) evidence.recordCheckpoint(r.value, rec.timestamp);
-          else if (r.error.kind !== 'null-value') bad(topic, partition, rec.offset, r.error.kind, r.error.message);
-        },
-        () => evidence.reset('checkpoints'),
-      );
-    }
-    if (mm2.connectOffsets.cluster === alias) {
-      const topic = mm2.connectOffsets.topic;
-      tail(
-        topic,
-        'beginning',
-        (partition, rec) => {
-          const r = decodeConnectOffset(rec.key, rec.value);
-          if (!r.ok) {
-            bad(topic, partition, rec.offset, 'invalid', r.error);
-            return;
-          }
-          // The same topic holds the checkpoint and heartbeat connectors' offsets: only the source
-          // connector's entries for this flow's source say how far replication got.
-          if (isFlowSourceConnectorOffset(r.value, flow)) {
-            evidence.recordConnectOffset(r.value.topic, r.value.partition, r.value.nextOffset);
-          }
-        },
-        () => evidence.reset('connect-offsets'),
-      );
-    }
+    tail(mm2.remoteHeartbeats, 'heartbeats', { last: HEARTBEAT_HISTORY });
+    tail(mm2.offsetSyncs, 'offset-syncs', 'beginning');
+    tail(mm2.checkpoints, 'checkpoints', 'beginning');
+    tail(mm2.connectOffsets, 'connect-offsets', 'beginning');
   }
-  return { offsetTopics: [...offsetTopics], tails, groups: [...groups].sort() };
+  return { offsetTopics: [...offsetTopics], tails: [...tails.values()], groups: [...groups].sort() };
 }

@@ -1,17 +1,20 @@
 // Turns the pollers' mutable state into one immutable Snapshot: the only thing renderers see.
+import { flowBlindSpots } from '../core/blindSpots.js';
 import type { ClusterView, FlowEvidence as FlowEvidenceView, GroupCheckpointEvidence } from '../core/flowInput.js';
 import { computeFlowStatus } from '../core/flowStatus.js';
 import type { LagWindowStore } from '../core/lagWindow.js';
+import type { Mm2Evidence } from '../core/mm2Evidence.js';
+import { pairReadings } from '../core/readingPair.js';
 import type { ReplicationPolicy } from '../core/replicationPolicy.js';
-import type { ClusterStatus, FlowStatus, MirrorwatchConfig, Snapshot } from '../core/types.js';
-import type { ClusterPollerState } from './clusterPoller.js';
-import { type FlowEvidence, flowKey, tpKey } from './evidence.js';
+import type { ClusterAlias, ClusterStatus, FlowReadings, FlowStatus, MirrorwatchConfig, Snapshot, TailStuck } from '../core/types.js';
+import type { ClusterPollerState, ClusterReading } from './clusterPoller.js';
+import { flowKey, tpKey } from './evidence.js';
 
 export interface SnapshotInput {
   config: MirrorwatchConfig;
   policy: ReplicationPolicy;
   clusters: readonly ClusterPollerState[];
-  evidence: ReadonlyMap<string, FlowEvidence>;
+  evidence: ReadonlyMap<string, Mm2Evidence>;
   window: LagWindowStore;
   nowMs: number;
   sequence: number;
@@ -20,8 +23,7 @@ export interface SnapshotInput {
 const EMPTY_VIEW_TOPICS: ReadonlyMap<string, readonly number[]> = new Map();
 const EMPTY_OFFSETS = new Map<string, { start: number; end: number }>();
 
-function clusterView(state: ClusterPollerState | undefined, alias: string): ClusterView {
-  const reading = state?.reading ?? null;
+function clusterView(reading: ClusterReading | null, alias: string): ClusterView {
   return {
     alias,
     read: reading !== null,
@@ -31,7 +33,7 @@ function clusterView(state: ClusterPollerState | undefined, alias: string): Clus
   };
 }
 
-function evidenceView(evidence: FlowEvidence | undefined, source: ClusterPollerState | undefined): FlowEvidenceView {
+function evidenceView(evidence: Mm2Evidence | undefined, source: ClusterReading | null): FlowEvidenceView {
   if (!evidence) return {};
   const checkpoints = new Map<string, GroupCheckpointEvidence>();
   for (const [group, g] of evidence.checkpoints) {
@@ -41,7 +43,7 @@ function evidenceView(evidence: FlowEvidence | undefined, source: ClusterPollerS
     });
   }
   const committed = new Map<string, Map<string, number | null>>();
-  for (const c of source?.reading?.committed ?? []) {
+  for (const c of source?.committed ?? []) {
     let m = committed.get(c.group);
     if (!m) committed.set(c.group, (m = new Map()));
     m.set(tpKey(c.topic, c.partition), c.offset >= 0 ? c.offset : null);
@@ -64,22 +66,41 @@ function clusterStatus(state: ClusterPollerState): ClusterStatus {
     lastError: state.lastError,
     // MM2's own topics (dozens of Connect partitions) are read but not exported as offsets.
     partitions: state.reading ? state.reading.dataPartitions : [],
+    tailStuck: state.tailStuck,
+  };
+}
+
+function readingsOf(source: ClusterReading | null, target: ClusterReading | null, nowMs: number): FlowReadings {
+  const age = (r: ClusterReading | null) => (r ? { readAtMs: r.readAtMs, ageSeconds: Math.max(0, nowMs - r.readAtMs) / 1000 } : null);
+  return {
+    source: age(source),
+    target: age(target),
+    skewSeconds: source && target ? (source.readAtMs - target.readAtMs) / 1000 : null,
   };
 }
 
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const byAlias = new Map(input.clusters.map((c) => [c.alias, c]));
+  const stuckByCluster = new Map<ClusterAlias, readonly TailStuck[]>();
+  for (const c of input.clusters) if (c.tailStuck.length > 0) stuckByCluster.set(c.alias, c.tailStuck);
+  const side = (alias: string) => {
+    const s = byAlias.get(alias);
+    return { up: s?.up ?? false, latest: s?.reading ?? null, previous: s?.previousReading ?? null };
+  };
   const flows: FlowStatus[] = input.config.flows.map((flow) => {
-    const source = byAlias.get(flow.source);
-    return computeFlowStatus({
+    const pair = pairReadings(side(flow.source), side(flow.target));
+    const status = computeFlowStatus({
       flow,
       policy: input.policy,
-      source: clusterView(source, flow.source),
-      target: clusterView(byAlias.get(flow.target), flow.target),
-      evidence: evidenceView(input.evidence.get(flowKey(flow.source, flow.target)), source),
+      source: clusterView(pair.source, flow.source),
+      target: clusterView(pair.target, flow.target),
+      evidence: evidenceView(input.evidence.get(flowKey(flow.source, flow.target)), pair.source),
       lagWindows: input.window,
       nowMs: input.nowMs,
+      blind: flowBlindSpots(flow, input.policy, stuckByCluster),
     });
+    status.readings = readingsOf(pair.source, pair.target, input.nowMs);
+    return status;
   });
   // Windows of partitions that vanished (topic deleted, filter changed) are dropped after a while.
   const { intervalMs, timeoutMs } = input.config.poll;

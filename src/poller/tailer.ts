@@ -1,7 +1,12 @@
 // Reads MM2's compacted topics forward from where the previous poll stopped, without a consumer
 // group: positions live here, in memory, so mirrorwatch never commits or writes anything.
+//
+// One-way: tail() only reads and reports. Per partition it hands back the records it read (all of
+// them, including those read before a batch it could not decode), its next position and, when a
+// fetch stopped short, why. Applying the records to the flows' evidence is the caller's business
+// (src/core/mm2Evidence.ts).
 import type { PartitionOffsets } from '../core/types.js';
-import type { KafkaPort, RawRecord } from '../kafka/port.js';
+import type { FetchErrorKind, KafkaPort, RawRecord } from '../kafka/port.js';
 import { tpKey } from './evidence.js';
 
 export interface TailSpec {
@@ -9,12 +14,39 @@ export interface TailSpec {
   partitions: number[];
   /** Where a partition never read before starts: its log start, or its last N records. */
   startFrom: 'beginning' | { last: number };
-  onRecord(partition: number, record: RawRecord): void;
-  /** The partition was truncated or recreated (end below our position): drop what it said. */
-  onReset(): void;
 }
 
-export interface TailStats {
+/** Why a partition's tail stopped short in this poll. */
+export interface TailProblem {
+  kind: FetchErrorKind;
+  /** The port's message, e.g. TOPIC_AUTHORIZATION_FAILED or the codec's complaint. */
+  message: string;
+  /** The offset the tail could not get past (for out-of-range: the position before the move). */
+  offset: number;
+}
+
+export interface PartitionTail {
+  partition: number;
+  /** Records read this poll, in offset order. */
+  records: RawRecord[];
+  /** Where the next poll starts. */
+  position: number;
+  /**
+   * Set when a fetch of this partition stopped short. Out-of-range is reported too, although the
+   * tail already moved to the log start and carries on from there.
+   */
+  problem: TailProblem | null;
+}
+
+export interface TopicTail {
+  topic: string;
+  /** The topic was truncated or recreated (an end below our position): what it said before is void. */
+  reset: boolean;
+  partitions: PartitionTail[];
+}
+
+export interface TailResult {
+  topics: TopicTail[];
   records: number;
   rounds: number;
   /** Partitions left behind their end because the round budget or the deadline ran out. */
@@ -38,13 +70,14 @@ export class Tailer {
     specs: TailSpec[],
     offsets: Map<string, PartitionOffsets>,
     options: { deadlineMs: number; maxRounds: number; now?: () => number },
-  ): Promise<TailStats> {
+  ): Promise<TailResult> {
     const now = options.now ?? Date.now;
-    const stats: TailStats = { records: 0, rounds: 0, behind: 0 };
-    interface Cursor { spec: TailSpec; partition: number; key: string; end: number; start: number }
+    const result: TailResult = { topics: [], records: 0, rounds: 0, behind: 0 };
+    interface Cursor { topic: string; out: PartitionTail; key: string; end: number; start: number }
     const cursors: Cursor[] = [];
     for (const spec of specs) {
-      let reset = false;
+      const topicTail: TopicTail = { topic: spec.topic, reset: false, partitions: [] };
+      result.topics.push(topicTail);
       for (const partition of spec.partitions) {
         const key = tpKey(spec.topic, partition);
         const off = offsets.get(key);
@@ -54,56 +87,60 @@ export class Tailer {
           pos = spec.startFrom === 'beginning' ? off.start : Math.max(off.start, off.end - spec.startFrom.last);
         } else if (pos > off.end) {
           // The log went backwards: the topic was deleted and created again.
-          reset = true;
+          topicTail.reset = true;
           pos = off.start;
         } else if (pos < off.start) {
           pos = off.start;
         }
         this.positions.set(key, pos);
-        cursors.push({ spec, partition, key, end: off.end, start: off.start });
+        const out: PartitionTail = { partition, records: [], position: pos, problem: null };
+        topicTail.partitions.push(out);
+        cursors.push({ topic: spec.topic, out, key, end: off.end, start: off.start });
       }
-      if (reset) spec.onReset();
     }
 
-    let pending = cursors.filter((c) => (this.positions.get(c.key) ?? 0) < c.end);
-    while (pending.length > 0 && stats.rounds < options.maxRounds && now() < options.deadlineMs) {
-      stats.rounds++;
+    let pending = cursors.filter((c) => c.out.position < c.end);
+    while (pending.length > 0 && result.rounds < options.maxRounds && now() < options.deadlineMs) {
+      result.rounds++;
       const byKey = new Map(pending.map((c) => [c.key, c]));
-      const results = await port.fetch(
-        pending.map((c) => ({
-          topic: c.spec.topic,
-          partition: c.partition,
-          offset: this.positions.get(c.key) ?? c.start,
-          maxBytes: MAX_BYTES_PER_PARTITION,
-        })),
+      const fetched = await port.fetch(
+        pending.map((c) => ({ topic: c.topic, partition: c.out.partition, offset: c.out.position, maxBytes: MAX_BYTES_PER_PARTITION })),
       );
       const progressed = new Set<string>();
-      for (const r of results) {
+      for (const r of fetched) {
         const key = tpKey(r.topic, r.partition);
         const cursor = byKey.get(key);
         if (!cursor) continue;
-        const pos = this.positions.get(key) ?? cursor.start;
-        if (r.error) {
-          // Out of range: retention or compaction moved the log start past us; start over there.
-          if (/out.of.range/i.test(r.error)) {
-            this.positions.set(key, cursor.start);
-            if (cursor.start !== pos) progressed.add(key);
-          }
-          continue;
-        }
+        const out = cursor.out;
+        const pos = out.position;
+        // Records before a bad batch are good records: keep them whatever follows.
         for (const rec of r.records) {
           if (rec.offset < pos) continue;
-          cursor.spec.onRecord(cursor.partition, rec);
-          stats.records++;
+          out.records.push(rec);
+          result.records++;
         }
-        const next = Math.max(pos, r.nextOffset);
+        let next = Math.max(pos, r.nextOffset);
+        if (r.error !== null) {
+          const kind: FetchErrorKind = r.errorKind ?? (/out.of.range/i.test(r.error) ? 'out-of-range' : 'kafka');
+          out.problem = { kind, message: r.error, offset: next };
+          if (kind === 'out-of-range') {
+            // Retention or compaction moved the log start past us: carry on from there.
+            next = cursor.start;
+            if (next !== pos) progressed.add(key);
+          }
+          // Any other problem stops this partition for this poll: the next poll tries again.
+          out.position = next;
+          this.positions.set(key, next);
+          continue;
+        }
         if (next > pos) progressed.add(key);
+        out.position = next;
         this.positions.set(key, next);
         cursor.end = Math.max(cursor.end, r.highWatermark);
       }
-      pending = pending.filter((c) => progressed.has(c.key) && (this.positions.get(c.key) ?? 0) < c.end);
+      pending = pending.filter((c) => progressed.has(c.key) && c.out.position < c.end && (c.out.problem === null || c.out.problem.kind === 'out-of-range'));
     }
-    stats.behind = cursors.filter((c) => (this.positions.get(c.key) ?? 0) < c.end).length;
-    return stats;
+    result.behind = cursors.filter((c) => c.out.position < c.end).length;
+    return result;
   }
 }

@@ -181,6 +181,7 @@ describe('GET /api/v1/flows', () => {
       lastPollDurationSeconds: eastCluster.lastPollDurationSeconds,
       lastError: null,
       partitions: eastCluster.partitions.length,
+      tailStuck: [],
     });
   });
 });

@@ -57,6 +57,9 @@ export const CONDITIONAL_SERIES: Readonly<Record<string, string>> = {
   'mm2:flow_checkpoint_age_seconds:max': 'needs MM2 checkpoints: a consumer group that commits offsets on a replicated source topic',
   mirrorwatch_poll_errors_total: 'needs a failed poll (the counter appears at the first error)',
   mirrorwatch_decode_errors_total: 'needs an MM2 record that does not decode (the counter appears at the first error)',
+  mirrorwatch_tail_errors_total: 'needs an MM2 topic mirrorwatch cannot fetch (the counter appears at the first error)',
+  mirrorwatch_tail_stuck: 'needs an MM2 topic mirrorwatch cannot read or decode now',
+  mirrorwatch_flow_blind: 'needs an MM2 topic mirrorwatch cannot read or decode now',
   ALERTS: 'needs a pending or firing alert',
 };
 
