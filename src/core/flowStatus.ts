@@ -55,6 +55,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
   const windowKey = lagWindows.topicKeys(flow.source, flow.target, topic);
   const syncs = evidence.offsetSyncs?.size ? evidence.offsetSyncs : undefined;
   const connectOffsets = evidence.connectOffsets?.size ? evidence.connectOffsets : undefined;
+  const gapChecks = evidence.gapChecks?.size ? evidence.gapChecks : undefined;
 
   const partitions: PartitionStatus[] = [];
   for (const partition of sourceIds) {
@@ -63,7 +64,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
     if (!so) continue;
     const to = targetIds.has(partition) ? targetOffsets(partition) : undefined;
     // Without MM2 evidence (empty maps) no key needs building at all.
-    const key = syncs || connectOffsets ? offsetKey(topic, partition) : '';
+    const key = syncs || connectOffsets || gapChecks ? offsetKey(topic, partition) : '';
     const rawConnect = connectOffsets?.get(key);
     const connectOffset = typeof rawConnect === 'number' ? rawConnect : null;
     const lag = computePartitionLag({
@@ -72,6 +73,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
       target: to ?? null,
       syncs: syncsOf(syncs?.get(key)),
       connectOffset,
+      gapCheck: gapChecks?.get(key) ?? null,
     });
     const wKey = windowKey(partition);
     lagWindows.observe(wKey, so.end, observedAt);
@@ -96,6 +98,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
     };
     if (lag.connectOffsetCheck !== undefined) status.connectOffsetCheck = lag.connectOffsetCheck;
     if (lag.syncStale) status.syncStale = true;
+    if (lag.transactionalGap) status.transactionalGap = lag.transactionalGap;
     if (target.read && !targetIds.has(partition)) status.remotePartitionMissing = true;
     partitions.push(status);
   }

@@ -204,6 +204,17 @@ export interface PartitionStatus {
   syncStale?: boolean;
   /** The target was read and has no such partition of the remote topic (drift). */
   remotePartitionMissing?: boolean;
+  /**
+   * Set when a read_committed probe of the source covered the uncopied offsets: lagRecords is
+   * `readableRecords`, and `markersOrAborted` of the `offsets` hold only transaction markers or
+   * records of aborted transactions, which no read_committed consumer reads (never lag).
+   */
+  transactionalGap?: { offsets: number; readableRecords: number; markersOrAborted: number };
+  /**
+   * Every record this mirrorwatch has seen deleted on the source before MM2 copied it, since it
+   * started watching the partition: unlike recordsLost, it stays after MM2 moves past the gap.
+   */
+  recordsLostTotal?: number;
 }
 
 export interface TopicStatus {
@@ -272,6 +283,8 @@ export interface FlowStatus {
     partitionsMissing: number;
     /** Partitions whose lag is unknown (remote partition missing, target not read); lagRecords sums the others. */
     lagUnknownPartitions?: number;
+    /** Sum of every loss observed on the flow since mirrorwatch started (never decreases). */
+    recordsLostTotal?: number;
   };
   failover: FailoverVerdict;
 }

@@ -8,12 +8,17 @@ import type { FamilySpec } from './exposition.js';
 export type Granularity = 'partition' | 'topic';
 
 const gauge = (name: string, help: string): FamilySpec => ({ name, help, type: 'gauge' });
+const counter = (name: string, help: string): FamilySpec => ({ name, help, type: 'counter' });
 
 /** Every family written from a snapshot, in output order. Names are a contract (DESIGN.md 5). */
 export const SNAPSHOT_FAMILIES = {
   lagRecords: gauge('mm2_replication_lag_records', 'Source records not yet on the target (source end offset minus replicated position). Absent when unknown.'),
   lagSeconds: gauge('mm2_replication_lag_seconds', 'Seconds since the source partition first moved past the replicated position. Absent when unknown.'),
   recordsLost: gauge('mm2_replication_records_lost', 'Records deleted on the source (retention) before MM2 copied them. Absent when the replicated position is unknown.'),
+  recordsLostTotal: counter(
+    'mm2_replication_records_lost_total',
+    'Every record seen deleted on the source before MM2 copied it, since mirrorwatch started; stays after MM2 moves past the gap.',
+  ),
   endOffset: gauge('mm2_partition_end_offset', 'High watermark of a partition, per cluster; the topic label is the topic name on that cluster.'),
   startOffset: gauge('mm2_partition_start_offset', 'Log-start offset of a partition, per cluster; the topic label is the topic name on that cluster.'),
   heartbeatExpected: gauge('mm2_heartbeat_expected', '1 when MM2 emits heartbeats that prove this flow end to end, 0 when heartbeats are switched off for the reverse pair.'),
@@ -27,6 +32,7 @@ export const SNAPSHOT_FAMILIES = {
   flowLagRecords: gauge('mm2_flow_lag_records', 'Sum of mm2_replication_lag_records over the flow. Absent when unknown.'),
   flowLagSeconds: gauge('mm2_flow_lag_seconds', 'Maximum of mm2_replication_lag_seconds over the flow. Absent when unknown.'),
   flowRecordsLost: gauge('mm2_flow_records_lost', 'Sum of mm2_replication_records_lost over the flow.'),
+  flowRecordsLostTotal: counter('mm2_flow_records_lost_total', 'Every record of the flow seen lost since mirrorwatch started (never decreases, even when partitions go away).'),
   clusterUp: gauge('mirrorwatch_cluster_up', '1 when the last poll of the cluster succeeded.'),
   pollDuration: gauge('mirrorwatch_poll_duration_seconds', 'Duration of the last poll of the cluster.'),
   lastPollSuccess: gauge('mirrorwatch_last_poll_success_timestamp_seconds', 'End of the last successful poll of the cluster.'),
@@ -136,6 +142,7 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
   if (flow.totals.lagRecords !== null) w.flowLagRecords.add(flowLabels, flow.totals.lagRecords);
   if (flow.totals.maxLagSeconds !== null) w.flowLagSeconds.add(flowLabels, flow.totals.maxLagSeconds);
   w.flowRecordsLost.add(flowLabels, flow.totals.recordsLost);
+  if (flow.totals.recordsLostTotal !== undefined) w.flowRecordsLostTotal.add(flowLabels, flow.totals.recordsLostTotal);
 }
 
 function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string, partitions: readonly PartitionStatus[]): void {
@@ -145,6 +152,7 @@ function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string
     if (p.lagSeconds !== null) w.lagSeconds.add(labels, p.lagSeconds);
     // Without a replicated position, "0 lost" would be a claim we cannot back.
     if (p.replicated !== null) w.recordsLost.add(labels, p.recordsLost);
+    if (p.recordsLostTotal !== undefined) w.recordsLostTotal.add(labels, p.recordsLostTotal);
   }
 }
 
@@ -159,6 +167,8 @@ function writeTopicAggregate(w: Record<FamilyKey, FamilyWriter>, topicLabels: st
   let secondsKnown = false;
   let lost = 0;
   let lostKnown = false;
+  let lostTotal = 0;
+  let lostTotalKnown = false;
   for (const p of partitions) {
     if (p.lagRecords !== null) {
       lag += p.lagRecords;
@@ -172,10 +182,15 @@ function writeTopicAggregate(w: Record<FamilyKey, FamilyWriter>, topicLabels: st
       lost += p.recordsLost;
       lostKnown = true;
     }
+    if (p.recordsLostTotal !== undefined) {
+      lostTotal += p.recordsLostTotal;
+      lostTotalKnown = true;
+    }
   }
   if (lagKnown) w.lagRecords.add(topicLabels, lag);
   if (secondsKnown) w.lagSeconds.add(topicLabels, seconds);
   if (lostKnown) w.recordsLost.add(topicLabels, lost);
+  if (lostTotalKnown) w.recordsLostTotal.add(topicLabels, lostTotal);
 }
 
 function writeCheckpointLag(

@@ -18,6 +18,8 @@ import { DecodeErrorReporter } from './decodeErrors.js';
 import { FlowEvidence, flowKey } from './evidence.js';
 import { planCluster } from './plan.js';
 import { buildSnapshot } from './snapshot.js';
+import { GapProbe } from './gapProbe.js';
+import { accountLosses, annotateLossTotals, EMPTY_LOSS_STATE, type LossAccountingState } from '../core/lossAccounting.js';
 
 export interface MonitorOptions {
   config: MirrorwatchConfig;
@@ -45,6 +47,9 @@ export class Monitor {
   /** The newest snapshot not yet handed to onSnapshot. */
   private undelivered: Snapshot | null = null;
   private deliverTimer: NodeJS.Immediate | null = null;
+  /** Every loss seen so far (mm2_replication_records_lost_total). */
+  private losses: LossAccountingState = EMPTY_LOSS_STATE;
+  private readonly gapProbe: GapProbe;
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
@@ -52,6 +57,8 @@ export class Monitor {
     this.policy = createReplicationPolicy(config.replicationPolicy);
     for (const f of config.flows) this.evidence.set(flowKey(f.source, f.target), new FlowEvidence());
     const decodeErrors = new DecodeErrorReporter(logger, telemetry);
+    this.gapProbe = new GapProbe(logger, telemetry);
+    const gapProbe = this.gapProbe;
     const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence, decodeErrors };
     this.pollers = config.clusters.map((cluster) => {
       const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
@@ -64,6 +71,7 @@ export class Monitor {
         now: this.now,
         plan: (alias, topics) => planCluster(planCtx, alias, topics),
         onPolled: (state) => this.onPolled(state),
+        afterOffsets: (port, offsets, deadlineMs) => gapProbe.probe(port, cluster.alias, offsets, deadlineMs, this.now),
       });
     });
   }
@@ -164,7 +172,10 @@ export class Monitor {
       window: this.window,
       nowMs: this.now(),
       sequence: ++this.sequence,
+      gapChecks: (source, target) => this.gapProbe.checksFor(source, target),
     });
+    this.accountLosses(snapshot);
+    this.gapProbe.plan(snapshot);
     this.logTransitions(this.snapshot, snapshot);
     this.snapshot = snapshot;
     if (this.options.onSnapshot) {
@@ -175,6 +186,20 @@ export class Monitor {
     this.waiters = [];
     for (const w of waiters) w.resolve(snapshot);
     return snapshot;
+  }
+
+  /** Adds the losses of a snapshot not yet published to the running totals, and writes them onto it. */
+  private accountLosses(snapshot: Snapshot): void {
+    if (!snapshot.complete) return;
+    const { state, increments } = accountLosses(this.losses, snapshot.flows);
+    this.losses = state;
+    annotateLossTotals(state, snapshot.flows);
+    for (const i of increments) {
+      this.options.logger.error(
+        { flow: flowKey(i.source, i.target), topic: i.topic, partition: i.partition, records: i.records, fromOffset: i.from, toOffset: i.to },
+        `data lost: offsets ${i.from}..${i.to - 1} of ${i.topic}-${i.partition} (${i.records} records) were deleted on ${i.source} before MM2 copied them to ${i.target}`,
+      );
+    }
   }
 
   /** Hands the newest snapshot to onSnapshot; one superseded before its turn came is skipped. */

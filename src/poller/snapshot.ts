@@ -2,6 +2,7 @@
 import type { ClusterView, FlowEvidence as FlowEvidenceView, GroupCheckpointEvidence } from '../core/flowInput.js';
 import { computeFlowStatus } from '../core/flowStatus.js';
 import type { LagWindowStore } from '../core/lagWindow.js';
+import type { GapCheck } from '../core/transactionGaps.js';
 import type { ReplicationPolicy } from '../core/replicationPolicy.js';
 import type { ClusterStatus, FlowStatus, MirrorwatchConfig, Snapshot } from '../core/types.js';
 import type { ClusterPollerState } from './clusterPoller.js';
@@ -15,6 +16,8 @@ export interface SnapshotInput {
   window: LagWindowStore;
   nowMs: number;
   sequence: number;
+  /** Read_committed probes of uncopied ranges per flow (gapProbe.ts), keyed tpKey. */
+  gapChecks?: (source: string, target: string) => ReadonlyMap<string, GapCheck> | undefined;
 }
 
 const EMPTY_VIEW_TOPICS: ReadonlyMap<string, readonly number[]> = new Map();
@@ -76,7 +79,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       policy: input.policy,
       source: clusterView(source, flow.source),
       target: clusterView(byAlias.get(flow.target), flow.target),
-      evidence: evidenceView(input.evidence.get(flowKey(flow.source, flow.target)), source),
+      evidence: { ...evidenceView(input.evidence.get(flowKey(flow.source, flow.target)), source), gapChecks: input.gapChecks?.(flow.source, flow.target) },
       lagWindows: input.window,
       nowMs: input.nowMs,
     });
