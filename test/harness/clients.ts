@@ -201,10 +201,20 @@ export interface RawRecord {
 export async function readRecords(
   cluster: ClusterRef,
   topic: string,
-  opts: { timeoutMs?: number; maxPerPartition?: number } = {},
+  opts: {
+    timeoutMs?: number;
+    maxPerPartition?: number;
+    /**
+     * Per partition, the offset one past the last record to wait for, instead of the end offset:
+     * on a transactional topic the end offset is a marker, which no consumer receives.
+     */
+    until?: Record<number, number>;
+  } = {},
 ): Promise<RawRecord[]> {
   const ends = await endOffsets(cluster, topic);
-  const want = new Map(ends.filter((e) => e.end > e.start).map((e) => [e.partition, e.end]));
+  const want = opts.until
+    ? new Map(Object.entries(opts.until).filter(([, end]) => end > 0).map(([p, end]) => [Number(p), end]))
+    : new Map(ends.filter((e) => e.end > e.start).map((e) => [e.partition, e.end]));
   const records: RawRecord[] = [];
   if (want.size === 0) return records;
   const groupId = `__mw-harness-reader-${randomBytes(4).toString('hex')}`;
