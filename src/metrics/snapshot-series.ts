@@ -12,7 +12,7 @@ const counter = (name: string, help: string): FamilySpec => ({ name, help, type:
 
 /** Every family written from a snapshot, in output order. Names are a contract (DESIGN.md 5). */
 export const SNAPSHOT_FAMILIES = {
-  lagRecords: gauge('mm2_replication_lag_records', 'Source records not yet on the target (source end offset minus replicated position). Absent when unknown.'),
+  lagRecords: gauge('mm2_replication_lag_records', 'Source records not yet on the target and still on the source (source end offset minus the replicated position or the log start, whichever is higher; records of aborted transactions and transaction markers not counted where verified). Absent when unknown.'),
   lagSeconds: gauge('mm2_replication_lag_seconds', 'Seconds since the source partition first moved past the replicated position. Absent when unknown.'),
   recordsLost: gauge('mm2_replication_records_lost', 'Records deleted on the source (retention) before MM2 copied them. Absent when the replicated position is unknown.'),
   recordsLostTotal: counter(
