@@ -3,7 +3,8 @@
 //
 // After each snapshot the monitor hands the probe every source partition whose uncopied range
 // [max(replicated, log start), end) is small (GAP_PROBE_MAX_OFFSETS) and was the same in the
-// previous snapshot: a range that moves is MM2 at work, and probing it would be stale at once. On
+// previous snapshot (or is in the first one): a range that moves is MM2 at work, and probing it
+// would be stale at once. On
 // the next poll of that source cluster, right after its offsets are read, the probe fetches those
 // ranges read_committed through the KafkaPort (one Fetch per leader broker per round, counted in
 // mirrorwatch_kafka_requests_total like every request), at most MAX_PARTITIONS_PER_POLL of them.
@@ -43,6 +44,7 @@ export class GapProbe {
   /** flowKey -> tpKey -> evidence. */
   private readonly checks = new Map<string, Map<string, GapCheck>>();
   private readonly loggedFailures = new Set<string>();
+  private planned = false;
 
   constructor(
     private readonly logger: Logger,
@@ -70,8 +72,12 @@ export class GapProbe {
         }
       }
     }
-    const wanted = new Map<string, Map<string, Range>>();
-    for (const [cluster, ranges] of latest) {
+    // The first snapshot has nothing to compare with: its ranges are probed once as they are, so a
+    // one-shot CLI command (two polls) gets exact figures too.
+    const first = !this.planned && snapshot.complete;
+    if (snapshot.complete) this.planned = true;
+    const wanted = first ? latest : new Map<string, Map<string, Range>>();
+    for (const [cluster, ranges] of first ? [] : latest) {
       const before = this.latest.get(cluster);
       const stable = new Map<string, Range>();
       for (const [key, r] of ranges) {

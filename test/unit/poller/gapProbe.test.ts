@@ -42,7 +42,7 @@ const offsetsOf = (parts: { partition: number; start?: number; end: number }[]):
   new Map(parts.map((p) => [tpKey('ledger', p.partition), { topic: 'ledger', partition: p.partition, start: p.start ?? 0, end: p.end }]));
 
 describe('GapProbe', () => {
-  it('probes a small uncopied range only once it held still for two snapshots, then keeps the evidence while it holds', async () => {
+  it('probes the small uncopied ranges of the first snapshot, later only ranges that held still for two snapshots, and keeps evidence while it holds', async () => {
     const { telemetry } = recorder();
     const probe = new GapProbe(silent, telemetry);
     // p0: MM2 at 14, end 15 (trailing marker); p1: at 11, end 16 with 3 records behind markers.
@@ -52,23 +52,22 @@ describe('GapProbe', () => {
 
     probe.plan(snapshot(parts));
     await probe.probe(port, 'us-east', offsets, Infinity, Date.now);
-    expect(calls).toHaveLength(0);
-
-    probe.plan(snapshot(parts));
-    await probe.probe(port, 'us-east', offsets, Infinity, Date.now);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.map((r) => [r.partition, r.offset])).toEqual([[0, 14], [1, 11]]);
+    expect(calls.map((c) => c.map((r) => [r.partition, r.offset]))).toEqual([[[0, 14], [1, 11]]]);
     const checks = probe.checksFor('us-east', 'us-west');
     expect(checks?.get(tpKey('ledger', 0))).toEqual({ from: 14, end: 15, readableRecords: 0 });
     expect(checks?.get(tpKey('ledger', 1))).toEqual({ from: 11, end: 16, readableRecords: 3 });
 
-    // Same ranges: no new request. MM2 moved on p1: its evidence is dropped.
-    probe.plan(snapshot(parts));
+    // MM2 moved on p1: its evidence is dropped, and the moving range is not probed; p0's holds.
+    const moved = [parts[0] as PartitionInput, { partition: 1, replicated: 12, sourceEnd: 16 }];
+    probe.plan(snapshot(moved));
+    expect(probe.checksFor('us-east', 'us-west')?.has(tpKey('ledger', 1))).toBe(false);
     await probe.probe(port, 'us-east', offsets, Infinity, Date.now);
     expect(calls).toHaveLength(1);
-    probe.plan(snapshot([parts[0] as PartitionInput, { partition: 1, replicated: 16, sourceEnd: 16 }]));
-    expect(probe.checksFor('us-east', 'us-west')?.has(tpKey('ledger', 1))).toBe(false);
-    expect(probe.checksFor('us-east', 'us-west')?.has(tpKey('ledger', 0))).toBe(true);
+    // Held still for two snapshots: probed from the new position.
+    probe.plan(snapshot(moved));
+    await probe.probe(port, 'us-east', offsets, Infinity, Date.now);
+    expect(calls[1]?.map((r) => [r.partition, r.offset])).toEqual([[1, 12]]);
+    expect(probe.checksFor('us-east', 'us-west')?.get(tpKey('ledger', 1))).toEqual({ from: 12, end: 16, readableRecords: 3 });
   });
 
   it('leaves ranges above the bound to offsets, caps partitions per poll, and counts failures without evidence', async () => {
@@ -83,7 +82,6 @@ describe('GapProbe', () => {
     logs[tpKey('ledger', failing.partition)] = { records: [], end: 4, error: 'TOPIC_AUTHORIZATION_FAILED' };
     const { port, calls } = scriptedPort(logs);
     const offsets = offsetsOf(all.map((p) => ({ partition: p.partition, end: p.sourceEnd })));
-    probe.plan(snapshot(all));
     probe.plan(snapshot(all));
     await probe.probe(port, 'us-east', offsets, Infinity, Date.now);
     expect(calls[0]).toHaveLength(MAX_PARTITIONS_PER_POLL);
