@@ -152,7 +152,9 @@ function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string
     if (p.lagSeconds !== null) w.lagSeconds.add(labels, p.lagSeconds);
     // Without a replicated position, "0 lost" would be a claim we cannot back.
     if (p.replicated !== null) w.recordsLost.add(labels, p.recordsLost);
-    if (p.recordsLostTotal !== undefined) w.recordsLostTotal.add(labels, p.recordsLostTotal);
+    // Only partitions that ever lost records: a series per partition that stays 0 would add a third
+    // to the exposition at scale. The flow-level counter is always there (for increase()).
+    if (p.recordsLostTotal) w.recordsLostTotal.add(labels, p.recordsLostTotal);
   }
 }
 
@@ -182,7 +184,7 @@ function writeTopicAggregate(w: Record<FamilyKey, FamilyWriter>, topicLabels: st
       lost += p.recordsLost;
       lostKnown = true;
     }
-    if (p.recordsLostTotal !== undefined) {
+    if (p.recordsLostTotal) {
       lostTotal += p.recordsLostTotal;
       lostTotalKnown = true;
     }

@@ -1,0 +1,41 @@
+// mm2_replication_records_lost_total and mm2_flow_records_lost_total as rendered from a snapshot
+// the monitor annotated with the loss accumulator's totals.
+import { describe, expect, it } from 'vitest';
+import { accountLosses, annotateLossTotals, EMPTY_LOSS_STATE } from '../../../src/core/lossAccounting.js';
+import { renderSnapshotSeries } from '../../../src/metrics/snapshot-series.js';
+import { makeSnapshot } from '../helpers/snapshot.js';
+import { parseExposition, select } from './parse-exposition.js';
+
+function render(granularity: 'partition' | 'topic', afterMm2MovedOn: boolean) {
+  const lossy = makeSnapshot({
+    flows: [{ source: 'us-east', target: 'us-west', topics: [{ topic: 'orders', partitions: [{ partition: 0, sourceStart: 87, sourceEnd: 100, replicated: 15 }, { partition: 1 }] }] }],
+  });
+  let { state } = accountLosses(EMPTY_LOSS_STATE, lossy.flows);
+  let snapshot = lossy;
+  if (afterMm2MovedOn) {
+    snapshot = makeSnapshot({ flows: [{ source: 'us-east', target: 'us-west', topics: [{ topic: 'orders', partitions: [{ partition: 0, sourceStart: 87, sourceEnd: 100 }, { partition: 1 }] }] }] });
+    state = accountLosses(state, snapshot.flows).state;
+  }
+  annotateLossTotals(state, snapshot.flows);
+  const text = renderSnapshotSeries(snapshot, granularity).chunks.map((c) => c.toString()).join('');
+  return parseExposition(text);
+}
+
+describe('loss counters in /metrics', () => {
+  it('a partition that lost records has a counter (typed counter), one that never did has none; the flow counter is always there', () => {
+    const exp = render('partition', false);
+    expect(exp.types.get('mm2_replication_records_lost_total')).toBe('counter');
+    expect(exp.types.get('mm2_flow_records_lost_total')).toBe('counter');
+    expect(select(exp, 'mm2_replication_records_lost_total').map((s) => [s.labels.partition, s.value])).toEqual([['0', 72]]);
+    expect(select(exp, 'mm2_flow_records_lost_total', { source: 'us-east', target: 'us-west' }).map((s) => s.value)).toEqual([72]);
+    expect(select(exp, 'mm2_replication_records_lost').map((s) => s.value)).toEqual([72, 0]);
+  });
+
+  it('keeps the loss after MM2 moved past it, when the gauge is back to 0; topic granularity sums it', () => {
+    const exp = render('partition', true);
+    expect(select(exp, 'mm2_replication_records_lost').map((s) => s.value)).toEqual([0, 0]);
+    expect(select(exp, 'mm2_replication_records_lost_total').map((s) => s.value)).toEqual([72]);
+    const topic = render('topic', true);
+    expect(select(topic, 'mm2_replication_records_lost_total').map((s) => [s.labels.topic, s.labels.partition, s.value])).toEqual([['orders', undefined, 72]]);
+  });
+});
