@@ -78,7 +78,8 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
     const wKey = windowKey(partition);
     lagWindows.observe(wKey, so.end, observedAt);
     // Asked even at lag 0: the query is what lets the window drop samples no longer needed.
-    let lagSeconds = lag.replicated === null ? null : lagWindows.lagSeconds(wKey, lag.replicated, nowMs);
+    // Dated from the first record still on the source: deleted ones are loss, not lag.
+    let lagSeconds = lag.replicated === null ? null : lagWindows.lagSeconds(wKey, Math.max(lag.replicated, Math.min(so.start, so.end)), nowMs);
     if (lag.lagRecords === 0) lagSeconds = 0;
 
     const status: PartitionStatus = {
