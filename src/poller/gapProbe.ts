@@ -46,6 +46,8 @@ export class GapProbe {
   private readonly checks = new Map<string, Map<string, GapCheck & { topic: string; partition: number }>>();
   private readonly loggedFailures = new Set<string>();
   private planned = false;
+  /** cluster NUL topic: topics the probe may not read (no Read ACL). */
+  private readonly deniedTopics = new Set<string>();
 
   constructor(
     private readonly logger: Logger,
@@ -125,7 +127,7 @@ export class GapProbe {
     const taken = new Set<string>();
     for (const r of wanted) {
       const key = tpKey(r.topic, r.partition);
-      if (taken.has(key)) continue;
+      if (taken.has(key) || (this.deniedTopics.size > 0 && this.deniedTopics.has(`${cluster}\u0000${r.topic}`))) continue;
       const o = offsets.get(key);
       if (!o) continue;
       // The end read by this poll is the one the next snapshot compares with.
@@ -148,7 +150,8 @@ export class GapProbe {
           const res = byKey.get(r.key);
           if (!res) continue;
           if (res.error) {
-            this.failed(cluster, `${res.errorKind ?? 'kafka'}`, `${r.topic}-${r.partition}: ${res.error}`);
+            if (/AUTHORIZATION/i.test(res.error)) this.denied(cluster, r.topic, res.error);
+            else this.failed(cluster, `${res.errorKind ?? 'kafka'}`, `${r.topic}-${r.partition}: ${res.error}`);
             continue;
           }
           for (const rec of res.records) if (rec.offset >= r.pos && rec.offset < r.end) r.readable++;
@@ -167,6 +170,20 @@ export class GapProbe {
     } catch (err) {
       this.failed(cluster, 'request', err instanceof Error ? err.message : String(err));
     }
+  }
+
+  /**
+   * Read on the data topics is optional (SECURITY.md: Describe is enough for everything else), so a
+   * refused probe is no error: the topic is not probed again and lag there stays in offsets.
+   */
+  private denied(cluster: string, topic: string, message: string): void {
+    const key = `${cluster}\u0000${topic}`;
+    if (this.deniedTopics.has(key)) return;
+    this.deniedTopics.add(key);
+    this.logger.info(
+      { cluster, topic },
+      `no Read on ${topic} (${cluster}): lag there is counted in offsets, transaction markers included (${message}); grant Read to count records only`,
+    );
   }
 
   private failed(cluster: string, kind: string, message: string): void {

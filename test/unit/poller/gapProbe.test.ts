@@ -79,7 +79,7 @@ describe('GapProbe', () => {
     const all = [failing, ...many, big];
     const logs: Record<string, { records: number[]; end: number; error?: string }> = {};
     for (const p of many) logs[tpKey('ledger', p.partition)] = { records: [], end: 11 };
-    logs[tpKey('ledger', failing.partition)] = { records: [], end: 4, error: 'TOPIC_AUTHORIZATION_FAILED' };
+    logs[tpKey('ledger', failing.partition)] = { records: [], end: 4, error: 'NOT_LEADER_OR_FOLLOWER' };
     const { port, calls } = scriptedPort(logs);
     const offsets = offsetsOf(all.map((p) => ({ partition: p.partition, end: p.sourceEnd })));
     probe.plan(snapshot(all));
@@ -92,5 +92,22 @@ describe('GapProbe', () => {
     probe.plan(snapshot(all));
     await probe.probe(port, 'us-east', offsets, Infinity, Date.now);
     expect(probe.checksFor('us-east', 'us-west')?.size).toBe(many.length);
+  });
+});
+
+describe('GapProbe without Read on a topic', () => {
+  it('stops probing the topic and counts no error: Read on data topics is optional', async () => {
+    const { telemetry, errors } = recorder();
+    const probe = new GapProbe(silent, telemetry);
+    const parts = [{ partition: 0, replicated: 14, sourceEnd: 15 }];
+    const { port, calls } = scriptedPort({ [tpKey('ledger', 0)]: { records: [], end: 15, error: 'TOPIC_AUTHORIZATION_FAILED' } });
+    const offsets = offsetsOf([{ partition: 0, end: 15 }]);
+    for (let i = 0; i < 3; i++) {
+      probe.plan(snapshot(parts));
+      await probe.probe(port, 'us-east', offsets, Infinity, Date.now);
+    }
+    expect(calls).toHaveLength(1);
+    expect(errors).toEqual([]);
+    expect(probe.checksFor('us-east', 'us-west')).toBeUndefined();
   });
 });
