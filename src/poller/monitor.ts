@@ -19,7 +19,7 @@ import { FlowEvidence, flowKey } from './evidence.js';
 import { planCluster } from './plan.js';
 import { buildSnapshot } from './snapshot.js';
 import { GapProbe } from './gapProbe.js';
-import { accountLosses, annotateLossTotals, EMPTY_LOSS_STATE, type LossAccountingState } from '../core/lossAccounting.js';
+import { LossLedger } from './lossLedger.js';
 
 export interface MonitorOptions {
   config: MirrorwatchConfig;
@@ -48,7 +48,8 @@ export class Monitor {
   private undelivered: Snapshot | null = null;
   private deliverTimer: NodeJS.Immediate | null = null;
   /** Every loss seen so far (mm2_replication_records_lost_total). */
-  private losses: LossAccountingState = EMPTY_LOSS_STATE;
+  private readonly losses: LossLedger;
+  /** Tells transaction markers from records in small uncopied ranges (gapProbe.ts). */
   private readonly gapProbe: GapProbe;
 
   constructor(private readonly options: MonitorOptions) {
@@ -57,8 +58,8 @@ export class Monitor {
     this.policy = createReplicationPolicy(config.replicationPolicy);
     for (const f of config.flows) this.evidence.set(flowKey(f.source, f.target), new FlowEvidence());
     const decodeErrors = new DecodeErrorReporter(logger, telemetry);
-    this.gapProbe = new GapProbe(logger, telemetry);
-    const gapProbe = this.gapProbe;
+    this.losses = new LossLedger(logger);
+    const gapProbe = (this.gapProbe = new GapProbe(logger, telemetry));
     const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence, decodeErrors };
     this.pollers = config.clusters.map((cluster) => {
       const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
@@ -174,7 +175,7 @@ export class Monitor {
       sequence: ++this.sequence,
       gapChecks: (source, target) => this.gapProbe.checksFor(source, target),
     });
-    this.accountLosses(snapshot);
+    this.losses.record(snapshot);
     this.gapProbe.plan(snapshot);
     this.logTransitions(this.snapshot, snapshot);
     this.snapshot = snapshot;
@@ -186,20 +187,6 @@ export class Monitor {
     this.waiters = [];
     for (const w of waiters) w.resolve(snapshot);
     return snapshot;
-  }
-
-  /** Adds the losses of a snapshot not yet published to the running totals, and writes them onto it. */
-  private accountLosses(snapshot: Snapshot): void {
-    if (!snapshot.complete) return;
-    const { state, increments } = accountLosses(this.losses, snapshot.flows);
-    this.losses = state;
-    annotateLossTotals(state, snapshot.flows);
-    for (const i of increments) {
-      this.options.logger.error(
-        { flow: flowKey(i.source, i.target), topic: i.topic, partition: i.partition, records: i.records, fromOffset: i.from, toOffset: i.to },
-        `data lost: offsets ${i.from}..${i.to - 1} of ${i.topic}-${i.partition} (${i.records} records) were deleted on ${i.source} before MM2 copied them to ${i.target}`,
-      );
-    }
   }
 
   /** Hands the newest snapshot to onSnapshot; one superseded before its turn came is skipped. */
