@@ -61,7 +61,10 @@ export function bareExposition(snapshot: Snapshot): Buffer {
   add('snapshotTimestamp', '', snapshot.takenAtMs / 1000);
 
   const out: string[] = [];
-  for (const k of Object.keys(SNAPSHOT_FAMILIES) as Family[]) {
+  // The metrics layer writes the counter families after the gauges (they join the per-scrape part).
+  const keys = Object.keys(SNAPSHOT_FAMILIES) as Family[];
+  const ordered = [...keys.filter((k) => SNAPSHOT_FAMILIES[k].type !== 'counter'), ...keys.filter((k) => SNAPSHOT_FAMILIES[k].type === 'counter')];
+  for (const k of ordered) {
     const { name, help, type } = SNAPSHOT_FAMILIES[k];
     out.push(`# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`);
     for (const line of lines[k]) out.push(line);

@@ -1,6 +1,7 @@
 // What the poller hands to computeFlowStatus: plain read-only views of what it last read from
 // each cluster and from MM2's topics. No I/O here; the poller owns freshness.
 import type { OffsetSyncPoint } from './lag.js';
+import type { GapCheck } from './transactionGaps.js';
 import type { Checkpoint, ClusterAlias } from './types.js';
 
 export interface OffsetRange {
@@ -49,6 +50,8 @@ export interface FlowEvidence {
    * Connect offsets topic, i.e. the stored `{"offset": n}` plus 1.
    */
   connectOffsets?: ReadonlyMap<string, number | null>;
+  /** Key offsetKey(sourceTopic, partition): read_committed probes of uncopied ranges (transactionGaps.ts). */
+  gapChecks?: ReadonlyMap<string, GapCheck>;
 }
 
 /** Flat key of a topic-partition; NUL cannot occur in a topic name. */

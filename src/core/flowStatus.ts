@@ -58,6 +58,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
   const syncs = evidence.offsetSyncs?.size ? evidence.offsetSyncs : undefined;
   const connectOffsets = evidence.connectOffsets?.size ? evidence.connectOffsets : undefined;
   const syncsBlind = input.blind?.find((b) => b.evidence === 'offset-syncs')?.reason;
+  const gapChecks = evidence.gapChecks?.size ? evidence.gapChecks : undefined;
 
   const partitions: PartitionStatus[] = [];
   for (const partition of sourceIds) {
@@ -66,7 +67,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
     if (!so) continue;
     const to = targetIds.has(partition) ? targetOffsets(partition) : undefined;
     // Without MM2 evidence (empty maps) no key needs building at all.
-    const key = syncs || connectOffsets ? offsetKey(topic, partition) : '';
+    const key = syncs || connectOffsets || gapChecks ? offsetKey(topic, partition) : '';
     const rawConnect = connectOffsets?.get(key);
     const connectOffset = typeof rawConnect === 'number' ? rawConnect : null;
     const lag = computePartitionLag({
@@ -75,11 +76,13 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
       target: to ?? null,
       syncs: syncsOf(syncs?.get(key)),
       connectOffset,
+      gapCheck: gapChecks?.get(key) ?? null,
     });
     const wKey = windowKey(partition);
     lagWindows.observe(wKey, so.end, observedAt);
     // Asked even at lag 0: the query is what lets the window drop samples no longer needed.
-    let lagSeconds = lag.replicated === null ? null : lagWindows.lagSeconds(wKey, lag.replicated, nowMs);
+    // Dated from the first record still on the source: deleted ones are loss, not lag.
+    let lagSeconds = lag.replicated === null ? null : lagWindows.lagSeconds(wKey, Math.max(lag.replicated, Math.min(so.start, so.end)), nowMs);
     if (lag.lagRecords === 0) lagSeconds = 0;
 
     const status: PartitionStatus = {
@@ -99,6 +102,7 @@ function topicStatus(input: FlowStatusInput, readers: { source: OffsetsReader; t
     };
     if (lag.connectOffsetCheck !== undefined) status.connectOffsetCheck = lag.connectOffsetCheck;
     if (lag.syncStale) status.syncStale = true;
+    if (lag.transactionalGap) status.transactionalGap = lag.transactionalGap;
     if (target.read && !targetIds.has(partition)) status.remotePartitionMissing = true;
     if (syncsBlind !== undefined && lag.basis !== 'offset-sync') status.basisReason = syncsBlind;
     partitions.push(status);

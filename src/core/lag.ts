@@ -26,10 +26,19 @@
 //    incarnation of the topic).
 // Stale syncs with no usable Connect offset, or no target partition: basis 'unknown', lag null.
 //
-// lag = max(0, sourceEnd - replicated); recordsLost = max(0, sourceStart - replicated).
-// Known error: a transactional source leaves a commit marker at the end of each transaction that
-// MM2 does not copy, so the last marker reads as 1 record of lag until more data follows.
+// Loss and lag are kept apart: records deleted before MM2 copied them are loss, never lag.
+//   recordsLost = max(0, sourceStart - replicated)
+//   lag         = max(0, sourceEnd - max(replicated, sourceStart))   what is still there to copy
+// so a partition whose uncopied records were all deleted has lag 0 (and a loss), even before MM2
+// writes a new offset sync (it writes none when it has nothing left to copy).
+//
+// Offsets are not records: on a transactional source each transaction ends with a commit or abort
+// marker that takes an offset and is never copied, and records of aborted transactions are not
+// data a read_committed consumer reads. When a read_committed probe of the source (gapCheck, see
+// transactionGaps.ts) covered exactly [max(replicated, sourceStart), sourceEnd), lag is the
+// number of records it read there: 0 when only markers or aborted records are left.
 import type { PartitionStatus, ReplicatedBasis } from './types.js';
+import { gapLag, type GapCheck } from './transactionGaps.js';
 
 export interface OffsetSyncPoint {
   upstreamOffset: number;
@@ -45,6 +54,8 @@ export interface PartitionLagInput {
   syncs: readonly OffsetSyncPoint[];
   /** Next upstream offset to copy according to MM2's Connect offsets (stored offset + 1), or null. */
   connectOffset: number | null;
+  /** A read_committed probe of the source's uncopied range, when one was made (optional). */
+  gapCheck?: GapCheck | null;
 }
 
 export interface PartitionLag {
@@ -56,6 +67,8 @@ export interface PartitionLag {
   lastSync: OffsetSyncPoint | null;
   syncStale: boolean;
   connectOffsetCheck: PartitionStatus['connectOffsetCheck'];
+  /** Set when lag came from a read_committed probe of the uncopied range rather than offsets. */
+  transactionalGap?: NonNullable<PartitionStatus['transactionalGap']>;
 }
 
 const isOffset = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
@@ -113,13 +126,20 @@ export function computePartitionLag(input: PartitionLagInput): PartitionLag {
   }
 
   if (replicated === null) return { ...unknown(newestSync, syncStale), connectOffsetCheck };
-  return {
+  const copyFrom = Math.max(replicated, sourceStart);
+  const lag: PartitionLag = {
     replicated,
     basis,
-    lagRecords: Math.max(0, sourceEnd - replicated),
+    lagRecords: Math.max(0, sourceEnd - copyFrom),
     recordsLost: Math.max(0, sourceStart - replicated),
     lastSync: usable ?? newestSync,
     syncStale,
     connectOffsetCheck,
   };
+  const gap = gapLag(input.gapCheck ?? null, copyFrom, sourceEnd);
+  if (gap) {
+    lag.lagRecords = gap.readableRecords;
+    lag.transactionalGap = gap;
+  }
+  return lag;
 }

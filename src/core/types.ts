@@ -217,6 +217,17 @@ export interface PartitionStatus {
   remotePartitionMissing?: boolean;
   /** Why `basis` is not 'offset-sync' when mirrorwatch cannot read the offset syncs (a BlindSpot reason). */
   basisReason?: string;
+  /**
+   * Set when a read_committed probe of the source covered the uncopied offsets: lagRecords is
+   * `readableRecords`, and `markersOrAborted` of the `offsets` hold only transaction markers or
+   * records of aborted transactions, which no read_committed consumer reads (never lag).
+   */
+  transactionalGap?: { offsets: number; readableRecords: number; markersOrAborted: number };
+  /**
+   * Every record this mirrorwatch has seen deleted on the source before MM2 copied it, since it
+   * started watching the partition: unlike recordsLost, it stays after MM2 moves past the gap.
+   */
+  recordsLostTotal?: number;
 }
 
 export interface TopicStatus {
@@ -334,6 +345,8 @@ export interface FlowStatus {
     partitionsMissing: number;
     /** Partitions whose lag is unknown (remote partition missing, target not read); lagRecords sums the others. */
     lagUnknownPartitions?: number;
+    /** Sum of every loss observed on the flow since mirrorwatch started (never decreases). */
+    recordsLostTotal?: number;
   };
   /** MM2 topics of this flow mirrorwatch cannot read or decode now; absent or empty when none. */
   blind?: BlindSpot[];

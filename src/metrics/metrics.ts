@@ -232,7 +232,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
   async function render(renderOptions: RenderOptions = {}): Promise<RenderedMetrics> {
     const series = rendered;
     const openMetrics = renderOptions.format === 'openmetrics';
-    const registryText = await registry.metrics();
+    // The snapshot's counters join the registry's part: both are rewritten for OpenMetrics.
+    const registryText = series.counters + (await registry.metrics());
     const tail = Buffer.from(openMetrics ? textToOpenMetrics(registryText) : registryText);
     const contentType = openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
     if (renderOptions.gzip) {

@@ -8,12 +8,17 @@ import type { FamilySpec } from './exposition.js';
 export type Granularity = 'partition' | 'topic';
 
 const gauge = (name: string, help: string): FamilySpec => ({ name, help, type: 'gauge' });
+const counter = (name: string, help: string): FamilySpec => ({ name, help, type: 'counter' });
 
 /** Every family written from a snapshot, in output order. Names are a contract (DESIGN.md 5). */
 export const SNAPSHOT_FAMILIES = {
-  lagRecords: gauge('mm2_replication_lag_records', 'Source records not yet on the target (source end offset minus replicated position). Absent when unknown.'),
+  lagRecords: gauge('mm2_replication_lag_records', 'Source records not yet on the target and still on the source (source end offset minus the replicated position or the log start, whichever is higher; records of aborted transactions and transaction markers not counted where verified). Absent when unknown.'),
   lagSeconds: gauge('mm2_replication_lag_seconds', 'Seconds since the source partition first moved past the replicated position. Absent when unknown.'),
   recordsLost: gauge('mm2_replication_records_lost', 'Records deleted on the source (retention) before MM2 copied them. Absent when the replicated position is unknown.'),
+  recordsLostTotal: counter(
+    'mm2_replication_lost_records_total',
+    'Every record seen deleted on the source before MM2 copied it, since mirrorwatch started; stays after MM2 moves past the gap.',
+  ),
   endOffset: gauge('mm2_partition_end_offset', 'High watermark of a partition, per cluster; the topic label is the topic name on that cluster.'),
   startOffset: gauge('mm2_partition_start_offset', 'Log-start offset of a partition, per cluster; the topic label is the topic name on that cluster.'),
   heartbeatExpected: gauge('mm2_heartbeat_expected', '1 when MM2 emits heartbeats that prove this flow end to end, 0 when none are expected (switched off for the reverse pair, or heartbeats: auto and no remote heartbeats topic on the target).'),
@@ -27,6 +32,7 @@ export const SNAPSHOT_FAMILIES = {
   flowLagRecords: gauge('mm2_flow_lag_records', 'Sum of mm2_replication_lag_records over the flow. Absent when unknown.'),
   flowLagSeconds: gauge('mm2_flow_lag_seconds', 'Maximum of mm2_replication_lag_seconds over the flow. Absent when unknown.'),
   flowRecordsLost: gauge('mm2_flow_records_lost', 'Sum of mm2_replication_records_lost over the flow.'),
+  flowRecordsLostTotal: counter('mm2_flow_lost_records_total', 'Every record of the flow seen lost since mirrorwatch started (never decreases, even when partitions go away).'),
   clusterUp: gauge('mirrorwatch_cluster_up', '1 when the last poll of the cluster succeeded.'),
   pollDuration: gauge('mirrorwatch_poll_duration_seconds', 'Duration of the last poll of the cluster.'),
   lastPollSuccess: gauge('mirrorwatch_last_poll_success_timestamp_seconds', 'End of the last successful poll of the cluster.'),
@@ -45,6 +51,13 @@ export interface RenderedSeries {
    */
   chunks: Buffer[];
   bytes: number;
+  /**
+   * The counter families, as text 0.0.4, kept apart from `chunks`: OpenMetrics names a counter
+   * family without its `_total`, so their HELP/TYPE lines differ by format and are converted per
+   * scrape with the registry's counters (a few series: only partitions that ever lost records).
+   * `chunks` holds gauges only and serves both formats as it is.
+   */
+  counters: string;
   /** Number of samples written (HELP/TYPE lines not counted). */
   series: number;
 }
@@ -81,20 +94,25 @@ export function* renderSnapshotSteps(snapshot: Snapshot | null, granularity: Gra
   }
 
   const texts: string[] = [];
+  let counters = '';
   let series = 0;
   let bytes = 0;
   for (const writer of Object.values(w)) {
+    series += writer.count;
+    if (writer.spec.type === 'counter') {
+      counters += writer.textsWithHeader().join('');
+      continue;
+    }
     for (const text of writer.textsWithHeader()) {
       texts.push(text);
       bytes += Buffer.byteLength(text);
     }
-    series += writer.count;
   }
   // Encoded into one Buffer (see FamilyWriter): one large allocation the allocator hands back whole.
   const body = Buffer.allocUnsafe(bytes);
   let offset = 0;
   for (const text of texts) offset += body.write(text, offset);
-  return { chunks: [body], bytes, series };
+  return { chunks: [body], bytes, counters, series };
 }
 
 function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granularity: Granularity): Generator<void, void, void> {
@@ -141,6 +159,7 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
   if (flow.totals.maxLagSeconds !== null) w.flowLagSeconds.add(flowLabels, flow.totals.maxLagSeconds);
   w.flowRecordsLost.add(flowLabels, flow.totals.recordsLost);
   for (const b of flow.blind ?? []) w.flowBlind.add(flowLabels + ',evidence="' + escapeLabelValue(b.evidence) + '"', 1);
+  if (flow.totals.recordsLostTotal !== undefined) w.flowRecordsLostTotal.add(flowLabels, flow.totals.recordsLostTotal);
 }
 
 function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string, partitions: readonly PartitionStatus[]): void {
@@ -150,6 +169,9 @@ function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string
     if (p.lagSeconds !== null) w.lagSeconds.add(labels, p.lagSeconds);
     // Without a replicated position, "0 lost" would be a claim we cannot back.
     if (p.replicated !== null) w.recordsLost.add(labels, p.recordsLost);
+    // Only partitions that ever lost records: a series per partition that stays 0 would add a third
+    // to the exposition at scale. The flow-level counter is always there (for increase()).
+    if (p.recordsLostTotal) w.recordsLostTotal.add(labels, p.recordsLostTotal);
   }
 }
 
@@ -164,6 +186,8 @@ function writeTopicAggregate(w: Record<FamilyKey, FamilyWriter>, topicLabels: st
   let secondsKnown = false;
   let lost = 0;
   let lostKnown = false;
+  let lostTotal = 0;
+  let lostTotalKnown = false;
   for (const p of partitions) {
     if (p.lagRecords !== null) {
       lag += p.lagRecords;
@@ -177,10 +201,15 @@ function writeTopicAggregate(w: Record<FamilyKey, FamilyWriter>, topicLabels: st
       lost += p.recordsLost;
       lostKnown = true;
     }
+    if (p.recordsLostTotal) {
+      lostTotal += p.recordsLostTotal;
+      lostTotalKnown = true;
+    }
   }
   if (lagKnown) w.lagRecords.add(topicLabels, lag);
   if (secondsKnown) w.lagSeconds.add(topicLabels, seconds);
   if (lostKnown) w.recordsLost.add(topicLabels, lost);
+  if (lostTotalKnown) w.recordsLostTotal.add(topicLabels, lostTotal);
 }
 
 function writeCheckpointLag(

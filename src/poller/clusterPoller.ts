@@ -60,6 +60,11 @@ export interface ClusterPollerOptions {
    * ends every request within those, so waiting that long means polls never overlap.
    */
   settleTimeoutMs?: number;
+  /**
+   * Runs right after the partition offsets were read, with the poll's port and those offsets
+   * (keyed tpKey): extra reads that need fresh end offsets (the gap probe). Must not reject.
+   */
+  afterOffsets?: (port: KafkaPort, offsets: ReadonlyMap<string, PartitionOffsets>, deadlineMs: number) => Promise<void>;
 }
 
 export class PollTimeoutError extends Error {
@@ -214,6 +219,8 @@ export class ClusterPoller {
       byPartition.set(o.partition, o);
       if (dataTopics.has(o.topic)) dataPartitions.push(o);
     }
+
+    if (this.options.afterOffsets) await this.options.afterOffsets(port, offsets, deadlineMs);
 
     const tails = plan.tails.filter((t) => topics.has(t.topic));
     this.tailer.retain(tails);

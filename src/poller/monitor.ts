@@ -20,6 +20,8 @@ import { flowKey } from './evidence.js';
 import { planCluster, type ClusterPlan } from './plan.js';
 import type { TailResult, TopicTail } from './tailer.js';
 import { buildSnapshot } from './snapshot.js';
+import { GapProbe } from './gapProbe.js';
+import { LossLedger } from './lossLedger.js';
 
 export interface MonitorOptions {
   config: MirrorwatchConfig;
@@ -48,6 +50,10 @@ export class Monitor {
   /** The newest snapshot not yet handed to onSnapshot. */
   private undelivered: Snapshot | null = null;
   private deliverTimer: NodeJS.Immediate | null = null;
+  /** Every loss seen so far (mm2_replication_lost_records_total). */
+  private readonly losses: LossLedger;
+  /** Tells transaction markers from records in small uncopied ranges (gapProbe.ts). */
+  private readonly gapProbe: GapProbe;
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
@@ -55,6 +61,8 @@ export class Monitor {
     this.policy = createReplicationPolicy(config.replicationPolicy);
     for (const f of config.flows) this.evidence.set(flowKey(f.source, f.target), emptyEvidence());
     this.decodeErrors = new DecodeErrorReporter(logger, telemetry);
+    this.losses = new LossLedger(logger);
+    const gapProbe = (this.gapProbe = new GapProbe(logger, telemetry));
     const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence };
     this.pollers = config.clusters.map((cluster) => {
       const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
@@ -68,6 +76,7 @@ export class Monitor {
         plan: (alias, topics) => planCluster(planCtx, alias, topics),
         onPolled: (state) => this.onPolled(state),
         onTailed: (alias, plan, result) => this.applyTail(alias, plan, result),
+        afterOffsets: (port, offsets, deadlineMs) => gapProbe.probe(port, cluster.alias, offsets, deadlineMs, this.now),
       });
     });
   }
@@ -185,7 +194,10 @@ export class Monitor {
       window: this.window,
       nowMs: this.now(),
       sequence: ++this.sequence,
+      gapChecks: (source, target) => this.gapProbe.checksFor(source, target),
     });
+    this.losses.record(snapshot);
+    this.gapProbe.plan(snapshot);
     this.logTransitions(this.snapshot, snapshot);
     this.snapshot = snapshot;
     if (this.options.onSnapshot) {

@@ -5,6 +5,7 @@ import { computeFlowStatus } from '../core/flowStatus.js';
 import type { LagWindowStore } from '../core/lagWindow.js';
 import type { Mm2Evidence } from '../core/mm2Evidence.js';
 import { pairReadings } from '../core/readingPair.js';
+import type { GapCheck } from '../core/transactionGaps.js';
 import type { ReplicationPolicy } from '../core/replicationPolicy.js';
 import type { ClusterAlias, ClusterStatus, FlowReadings, FlowStatus, MirrorwatchConfig, Snapshot, TailStuck } from '../core/types.js';
 import type { ClusterPollerState, ClusterReading } from './clusterPoller.js';
@@ -18,6 +19,8 @@ export interface SnapshotInput {
   window: LagWindowStore;
   nowMs: number;
   sequence: number;
+  /** Read_committed probes of uncopied ranges per flow (gapProbe.ts), keyed tpKey. */
+  gapChecks?: (source: string, target: string) => ReadonlyMap<string, GapCheck> | undefined;
 }
 
 const EMPTY_VIEW_TOPICS: ReadonlyMap<string, readonly number[]> = new Map();
@@ -94,7 +97,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       policy: input.policy,
       source: clusterView(pair.source, flow.source),
       target: clusterView(pair.target, flow.target),
-      evidence: evidenceView(input.evidence.get(flowKey(flow.source, flow.target)), pair.source),
+      evidence: { ...evidenceView(input.evidence.get(flowKey(flow.source, flow.target)), pair.source), gapChecks: input.gapChecks?.(flow.source, flow.target) },
       lagWindows: input.window,
       nowMs: input.nowMs,
       blind: flowBlindSpots(flow, input.policy, stuckByCluster),

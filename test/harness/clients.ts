@@ -201,10 +201,20 @@ export interface RawRecord {
 export async function readRecords(
   cluster: ClusterRef,
   topic: string,
-  opts: { timeoutMs?: number; maxPerPartition?: number } = {},
+  opts: {
+    timeoutMs?: number;
+    maxPerPartition?: number;
+    /**
+     * Per partition, the offset one past the last record to wait for, instead of the end offset:
+     * on a transactional topic the end offset is a marker, which no consumer receives.
+     */
+    until?: Record<number, number>;
+  } = {},
 ): Promise<RawRecord[]> {
   const ends = await endOffsets(cluster, topic);
-  const want = new Map(ends.filter((e) => e.end > e.start).map((e) => [e.partition, e.end]));
+  const want = opts.until
+    ? new Map(Object.entries(opts.until).filter(([, end]) => end > 0).map(([p, end]) => [Number(p), end]))
+    : new Map(ends.filter((e) => e.end > e.start).map((e) => [e.partition, e.end]));
   const records: RawRecord[] = [];
   if (want.size === 0) return records;
   const groupId = `__mw-harness-reader-${randomBytes(4).toString('hex')}`;
@@ -305,4 +315,57 @@ export async function waitForEndOffsets(
         : Object.entries(minimum).every(([p, min]) => (ends.find((e) => e.partition === Number(p))?.end ?? -1) >= min);
     return ok ? ends : undefined;
   }, opts);
+}
+
+/** DeleteRecords: moves each partition's log start up to the given offset (kafka-delete-records.sh). */
+export async function deleteRecords(cluster: ClusterRef, topic: string, upTo: Record<number, number>): Promise<void> {
+  const partitions = Object.entries(upTo).map(([partition, offset]) => ({ partition: Number(partition), offset: String(offset) }));
+  const admin = await adminFor(cluster);
+  // kafkajs finds the leaders in its cached metadata, which may not know the topic yet.
+  await admin.fetchTopicMetadata({ topics: [topic] });
+  try {
+    await admin.deleteTopicRecords({ topic, partitions });
+  } catch (err) {
+    const detail = (err as { partitions?: { partition: number; error?: Error }[] }).partitions?.map((p) => `${p.partition}: ${p.error?.message ?? '?'}`);
+    throw new Error(`deleting records of ${topic} on ${cluster.alias} up to ${JSON.stringify(upTo)}: ${(err as Error).message} ${detail ? `(${detail.join('; ')})` : ''}`);
+  }
+}
+
+export interface TransactionSpec {
+  partition: number;
+  count: number;
+  /** Commit (default) or abort the transaction. */
+  outcome?: 'commit' | 'abort';
+  keyPrefix?: string;
+}
+
+/**
+ * Writes each spec as one transaction of a transactional producer (one partition per transaction,
+ * so each ends with exactly one commit or abort marker in that partition). Returns the offsets the
+ * records got, per spec.
+ */
+export async function produceTransactions(cluster: ClusterRef, topic: string, specs: TransactionSpec[], transactionalId: string): Promise<number[][]> {
+  const producer = kafkaFor(cluster).kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  const offsets: number[][] = [];
+  try {
+    for (const [i, spec] of specs.entries()) {
+      const txn = await producer.transaction();
+      const prefix = spec.keyPrefix ?? `txn-${i}`;
+      const messages = Array.from({ length: spec.count }, (_, j) => ({ key: `${prefix}-${j}`, value: `value of ${prefix}-${j}`, partition: spec.partition }));
+      try {
+        const meta = await txn.send({ topic, acks: -1, messages });
+        const base = Number(meta.find((m) => m.partition === spec.partition)?.baseOffset ?? -1);
+        offsets.push(Array.from({ length: spec.count }, (_, j) => base + j));
+      } catch (err) {
+        await txn.abort().catch(() => undefined);
+        throw err;
+      }
+      if (spec.outcome === 'abort') await txn.abort();
+      else await txn.commit();
+    }
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+  }
+  return offsets;
 }

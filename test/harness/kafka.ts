@@ -13,18 +13,20 @@ export {
   addPartitions,
   commitGroupOffsets,
   createTopic,
+  deleteRecords,
   deleteTopic,
   endOffsets,
   groupOffsets,
   kafkaClient,
   listTopics,
   produce,
+  produceTransactions,
   readRecords,
   waitFor,
   waitForEndOffsets,
   waitForTopic,
 } from './clients.js';
-export type { ClusterRef, PartitionEnds, ProduceOptions, ProduceResult, RawRecord, WaitOptions } from './clients.js';
+export type { ClusterRef, PartitionEnds, ProduceOptions, ProduceResult, RawRecord, TransactionSpec, WaitOptions } from './clients.js';
 export { logHint, tailFile } from './jvm.js';
 
 /** Stops every MM2 and broker this process started (MM2 first) and closes harness clients. */

@@ -5,7 +5,10 @@ import { renderSnapshotSeries } from '../../../src/metrics/index.js';
 import { largeSnapshot, makeCluster, makeSnapshot, T0 } from '../helpers/snapshot.js';
 import type { GroupCheckpointStatus, Snapshot } from '../../../src/core/types.js';
 
-const layerText = (s: Snapshot): string => Buffer.concat(renderSnapshotSeries(s, 'partition').chunks).toString('utf8');
+const layerText = (s: Snapshot): string => {
+  const r = renderSnapshotSeries(s, 'partition');
+  return Buffer.concat(r.chunks).toString('utf8') + r.counters;
+};
 
 const group = (name: string): GroupCheckpointStatus => ({
   group: name,

@@ -39,8 +39,9 @@ describe('computePartitionLag', () => {
 
   it('counts records deleted before they were copied as lost', () => {
     const r = computePartitionLag({ ...base, sourceStart: 700, syncs: [sync(500, 480)], target: { start: 0, end: 600 } });
-    // replicated = 500 + (600 - 480) = 620 < sourceStart 700: records 620..699 are gone.
-    expect(r).toMatchObject({ replicated: 620, lagRecords: 380, recordsLost: 80 });
+    // replicated = 500 + (600 - 480) = 620 < sourceStart 700: records 620..699 are gone (lost), and
+    // only 700..999, still on the source, remain to copy (lag): a deleted record is never lag.
+    expect(r).toMatchObject({ replicated: 620, lagRecords: 300, recordsLost: 80 });
   });
 
   it('no sync but a non-empty target: target-size estimate that never claims a loss', () => {
@@ -121,7 +122,10 @@ describe('computePartitionLag', () => {
         }
         expect(r.lagRecords).toBeGreaterThanOrEqual(0);
         expect(r.replicated).toBeLessThanOrEqual(Math.max(i.sourceEnd, 0));
-        expect(r.lagRecords).toBe(i.sourceEnd - r.replicated);
+        // Lag counts only what is still on the source: loss and lag never overlap.
+        const start = Math.min(i.sourceStart, i.sourceEnd);
+        expect(r.lagRecords).toBe(i.sourceEnd - Math.max(r.replicated, start));
+        expect((r.lagRecords ?? 0) + r.recordsLost).toBe(i.sourceEnd - Math.min(r.replicated, i.sourceEnd));
         if (i.connectOffset !== null && r.connectOffsetCheck !== 'ignored') expect(r.replicated).toBeGreaterThanOrEqual(i.connectOffset);
       }),
       { numRuns: 3000 },

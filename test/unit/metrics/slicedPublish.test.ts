@@ -5,7 +5,11 @@ import type { Snapshot } from '../../../src/core/types.js';
 import { captureLogger } from './log-capture.js';
 import { largeSnapshot, makeSnapshot } from '../helpers/snapshot.js';
 
-const text = (s: Snapshot): string => Buffer.concat(renderSnapshotSeries(s, 'partition').chunks).toString('utf8');
+/** Gauges (once-rendered chunks), then the counters that join the per-scrape part. */
+const text = (s: Snapshot): string => {
+  const r = renderSnapshotSeries(s, 'partition');
+  return Buffer.concat(r.chunks).toString('utf8') + r.counters;
+};
 
 /** The snapshot-derived part of a scrape (it comes first; the registry's part follows it). */
 const snapshotPart = (body: Buffer): string => {
@@ -37,7 +41,7 @@ describe('renderSnapshotSteps', () => {
       }
     }
     expect(count).toBeGreaterThan(5);
-    expect(Buffer.concat(result.chunks).toString('utf8')).toBe(text(s));
+    expect(Buffer.concat(result.chunks).toString('utf8') + result.counters).toBe(text(s));
   });
 });
 

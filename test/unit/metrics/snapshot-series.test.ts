@@ -8,7 +8,7 @@ import { has, parseExposition, select, valueOf } from './parse-exposition.js';
 
 const parse = (snapshot: Snapshot | null, granularity: Granularity = 'partition') => {
   const out = renderSnapshotSeries(snapshot, granularity);
-  const exp = parseExposition(Buffer.concat(out.chunks).toString('utf8'));
+  const exp = parseExposition(Buffer.concat(out.chunks).toString('utf8') + out.counters);
   expect(Buffer.concat(out.chunks).length).toBe(out.bytes);
   return { exp, series: out.series };
 };
@@ -186,10 +186,10 @@ describe('renderSnapshotSeries, partition granularity', () => {
     expect(valueOf(exp, 'mirrorwatch_snapshot_timestamp_seconds')).toBe(snapshot.takenAtMs / 1000);
   });
 
-  it('counts exactly the samples it writes and types every family as a gauge', () => {
+  it('counts exactly the samples it writes and types every family as a gauge, the *_total ones as counters', () => {
     const { exp, series } = parse(makeSnapshot({ flows: [ordersFlow] }));
     expect(series).toBe(exp.samples.length);
-    for (const spec of Object.values(SNAPSHOT_FAMILIES)) expect(exp.types.get(spec.name)).toBe('gauge');
+    for (const spec of Object.values(SNAPSHOT_FAMILIES)) expect(exp.types.get(spec.name)).toBe(spec.name.endsWith('_total') ? 'counter' : 'gauge');
   });
 
   it('writes HELP and TYPE but no sample before the first snapshot', () => {

@@ -6,6 +6,8 @@ export const MIRRORWATCH_METRICS: readonly string[] = [
   'mm2_replication_lag_records',
   'mm2_replication_lag_seconds',
   'mm2_replication_records_lost',
+  'mm2_replication_lost_records_total',
+  'mm2_flow_lost_records_total',
   'mm2_partition_end_offset',
   'mm2_partition_start_offset',
   'mm2_heartbeat_expected',
