@@ -1,4 +1,4 @@
-// mirrorwatch benchmark (issue 5, DESIGN.md section 10).
+// mirrorwatch benchmark (issue 5, docs/design.md).
 //
 //   npm run bench                         2 harness clusters grown to 20,000 partitions each, then synthetic snapshots
 //   npm run bench -- --partitions 2000    smaller Kafka run

@@ -217,7 +217,7 @@ async function capture(version: string): Promise<string> {
   const rss = { [SOURCE]: east.rssBytes(), [TARGET]: west.rssBytes(), mm2: mm.rssBytes() };
   await stopAll();
 
-  // ---- heartbeats: who emits into which cluster (DESIGN.md section 2)
+  // ---- heartbeats: who emits into which cluster (docs/design.md)
   const heartbeat = (r: RawRecord, where: string, source: string, target: string, note: string) => {
     const d = readHeartbeat(r);
     check(d.sourceClusterAlias === source && d.targetClusterAlias === target, `${where}@${r.offset}: heartbeat key ${d.sourceClusterAlias}->${d.targetClusterAlias}, expected ${source}->${target}`);

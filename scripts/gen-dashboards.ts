@@ -8,7 +8,7 @@
 // test/unit/ops/dashboards.test.ts fails when they drift from this generator.
 //
 // Queries read the recording rules of prometheus/rules/mirrorwatch-recording.yml (mm2:...) for
-// flow aggregates and the raw series (DESIGN.md section 5) for details. Raw series are first
+// flow aggregates and the raw series (docs/design.md) for details. Raw series are first
 // reduced with `max by` their identifying labels, so two mirrorwatch replicas scraping the same
 // clusters do not show twice.
 import fs from 'node:fs';

@@ -1,8 +1,8 @@
-// Turns the figures into the printed tables and the verdict on each target of DESIGN.md section 10.
+// Turns the figures into the printed tables and the verdict on each target of docs/design.md.
 import type { BenchResults, KafkaResults, SyntheticResult, TargetResult } from './results.js';
 import { ratio } from './stats.js';
 
-/** The bounds of DESIGN.md section 10 (2-core machine, 2 clusters x 20,000 partitions). */
+/** The bounds of docs/design.md (2-core machine, 2 clusters x 20,000 partitions). */
 export const TARGETS = {
   requestsRatio: 1.1,
   pollP50Seconds: 0.5,
@@ -204,7 +204,7 @@ export function syntheticTable(rows: readonly SyntheticResult[]): string {
 
 export function targetsTable(targets: readonly TargetResult[]): string {
   return renderTable(
-    ['target (DESIGN.md 10)', 'bound', 'measured', 'verdict'],
+    ['target (docs/design.md)', 'bound', 'measured', 'verdict'],
     targets.map((t) => [t.name, t.target, t.measured, (t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS') + (t.note ? ` (${t.note})` : '')]),
   );
 }

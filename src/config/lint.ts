@@ -1,5 +1,5 @@
 // `mirrorwatch lint`: what in an mm2.properties file MirrorMaker 2 reads differently from what its
-// author meant (DESIGN.md section 8), each finding with file:line, a severity and the consequence.
+// author meant, each finding with file:line, a severity and the consequence.
 //
 // Errors are settings that do not do what they say: values Java reads with an inline comment or
 // whitespace that changes the outcome, values Kafka rejects, keys MM2 does not know or ignores

@@ -1,4 +1,4 @@
-// mm2.properties -> clusters, flows and warnings (DESIGN.md sections 2 and 8), from what MM2 will
+// mm2.properties -> clusters, flows and warnings, from what MM2 will
 // actually run (mm2Model.ts), with a warning for each value Java reads differently than its author
 // meant and for each value Kafka refuses, saying what MM2 will do about it.
 import type { ConfigWarning, ReplicationPolicyConfig } from '../core/types.js';

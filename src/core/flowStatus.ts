@@ -1,4 +1,4 @@
-// One flow S->T from the latest views of both clusters and MM2's evidence (DESIGN.md section 4).
+// One flow S->T from the latest views of both clusters and MM2's evidence (docs/design.md).
 // Pure, except that it feeds the caller's LagWindowStore (one sample per partition per call).
 import { checkpointTopicResolver, computeCheckpointStatuses } from './checkpointStatus.js';
 import { failoverVerdict } from './failover.js';

@@ -1,4 +1,4 @@
-// How far MM2 has copied one source partition (DESIGN.md section 4), from the evidence in order:
+// How far MM2 has copied one source partition (docs/design.md), from the evidence in order:
 //
 // 1. offset sync (u, d): source record u sits at target offset d, and MM2 writes the records
 //    after it one to one, so the target holds source records u.. at d..targetEnd-1:

@@ -1,4 +1,4 @@
-// Shared vocabulary of mirrorwatch (see ../shared/DESIGN.md section 1 and 4).
+// Shared vocabulary of mirrorwatch (docs/design.md).
 // Everything here is plain data: the poller produces it, renderers (metrics, HTTP, CLI) read it.
 
 export type ClusterAlias = string;
@@ -178,7 +178,7 @@ export interface OffsetSync {
 
 // ---------------------------------------------------------------- snapshot
 
-/** Which evidence `replicated` was computed from (DESIGN.md section 4). */
+/** Which evidence `replicated` was computed from (docs/design.md). */
 export type ReplicatedBasis =
   | 'offset-sync' // latest offset sync extrapolated with the target's end offset
   | 'empty-target' // no sync yet and nothing on the target: nothing copied

@@ -1,4 +1,4 @@
-// The HTTP face of mirrorwatch (DESIGN.md section 6). Every route reads what is already computed
+// The HTTP face of mirrorwatch (docs/design.md). Every route reads what is already computed
 // (the latest snapshot, the pre-rendered metrics): no request ever waits on Kafka.
 import { STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -131,7 +131,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const telemetry: Telemetry = {
     kafkaRequest: (cluster, api) => kafkaRequests.inc({ cluster, api }),
     pollError: (cluster, kind) => pollErrors.inc({ cluster, kind }),
-    // The kind of decode error is the decoder's business to log; DESIGN.md keeps it off the labels.
+    // The kind of decode error is the decoder's business to log; docs/design.md keeps it off the labels.
     decodeError: (cluster, topic) => decodeErrors.inc({ cluster, topic }),
     tailError: (cluster, topic, kind) => tailErrors.inc({ cluster, topic, kind }),
   };

@@ -1,4 +1,4 @@
-// Turns one immutable Snapshot into the text of every series derived from it (DESIGN.md section 5).
+// Turns one immutable Snapshot into the text of every series derived from it (docs/design.md).
 // Everything here is recomputed from scratch per snapshot, so series of topics, partitions, groups,
 // flows and clusters that left the snapshot simply are not written again.
 import type { ClusterStatus, FlowStatus, PartitionStatus, Snapshot } from '../core/types.js';
@@ -10,7 +10,7 @@ export type Granularity = 'partition' | 'topic';
 const gauge = (name: string, help: string): FamilySpec => ({ name, help, type: 'gauge' });
 const counter = (name: string, help: string): FamilySpec => ({ name, help, type: 'counter' });
 
-/** Every family written from a snapshot, in output order. Names are a contract (DESIGN.md 5). */
+/** Every family written from a snapshot, in output order. Names are a contract (docs/design.md). */
 export const SNAPSHOT_FAMILIES = {
   lagRecords: gauge('mm2_replication_lag_records', 'Source records not yet on the target and still on the source (source end offset minus the replicated position or the log start, whichever is higher; records of aborted transactions and transaction markers not counted where verified). Absent when unknown.'),
   lagSeconds: gauge('mm2_replication_lag_seconds', 'Seconds since the source partition first moved past the replicated position. Absent when unknown.'),

@@ -1,5 +1,5 @@
 // The harness itself, against real Kafka and MM2 ($KAFKA_VERSION): what every other integration
-// test relies on, including the MM2 behaviour DESIGN.md sections 2-3 describe.
+// test relies on, including the MM2 behaviour docs/design.md describe.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -111,7 +111,7 @@ describe('real Kafka and MM2 harness', () => {
     }
   });
 
-  it('creates the MM2 topics of DESIGN.md section 2 where it says', async () => {
+  it('creates the MM2 topics of docs/design.md where it says', async () => {
     await waitForTopic(east, 'mm2-offset-syncs.us-west.internal');
     await waitForTopic(west, 'us-east.heartbeats');
     const eastTopics = await listTopics(east);

@@ -1,4 +1,4 @@
-// MM2's binary record formats (DESIGN.md section 3).
+// MM2's binary record formats (docs/design.md).
 export type { DecodeError, DecodeErrorKind, DecodeResult, RecordPart } from './result.js';
 export {
   HEARTBEAT_VERSION,

@@ -1,5 +1,5 @@
 // Builders of synthetic Snapshots for renderer tests (metrics, HTTP, CLI). Derived numbers follow
-// DESIGN.md section 4 from the offsets given, so a test states only what it is about.
+// docs/design.md from the offsets given, so a test states only what it is about.
 import type {
   ClusterStatus,
   FailoverVerdict,

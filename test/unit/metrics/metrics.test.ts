@@ -21,7 +21,7 @@ const F = { source: 'us-east', target: 'us-west' };
 const snapshotDomainNames = new Set(Object.values(SNAPSHOT_FAMILIES).map((f) => f.name));
 
 describe('createMetrics: telemetry counters', () => {
-  it('counts Kafka requests, poll errors and decode errors with the labels DESIGN.md names', async () => {
+  it('counts Kafka requests, poll errors and decode errors with the labels docs/design.md names', async () => {
     const { metrics, scrape } = setup();
     metrics.telemetry.kafkaRequest('us-east', 'ListOffsets');
     metrics.telemetry.kafkaRequest('us-east', 'ListOffsets');

@@ -1,7 +1,7 @@
 // Small PromQL helpers for the ops tests: which metric names an expression reads, and which names
-// exist (DESIGN.md section 5 and Prometheus' own series; recorded names: ruleFiles.ts).
+// exist (docs/design.md and Prometheus' own series; recorded names: ruleFiles.ts).
 
-/** Series mirrorwatch exports: DESIGN.md section 5 plus the additions of the metrics layer. */
+/** Series mirrorwatch exports: docs/design.md plus the additions of the metrics layer. */
 export const MIRRORWATCH_METRICS: readonly string[] = [
   'mm2_replication_lag_records',
   'mm2_replication_lag_seconds',
