@@ -1,27 +1,10 @@
 // Decodes the record set of one partition in a Fetch response (record batch format v2, magic 2):
 // skips control batches (transaction markers) and, in read_committed mode, batches of aborted
-// transactions the way Kafka's Java consumer does; decompresses gzip (and zstd where node:zlib has
-// it); stops at the first batch it cannot read and says why, keeping what came before.
-import { gunzip } from 'node:zlib';
-import * as zlib from 'node:zlib';
-import { promisify } from 'node:util';
+// transactions the way Kafka's Java consumer does; decompresses every codec Kafka defines
+// (compression.ts); stops at the first batch it cannot read and says why, keeping what came before.
 import type { FetchErrorKind, RawRecord } from './port.js';
 import { BufferReader } from './bufferReader.js';
-
-const gunzipAsync = promisify(gunzip);
-type Decompress = (b: Buffer) => Promise<Buffer>;
-// zstd arrived in node:zlib in Node 22.15/23.8; engines allow Node 20, so look it up at run time.
-const zstdDecompress = (zlib as unknown as { zstdDecompress?: (b: Buffer, cb: (e: Error | null, r: Buffer) => void) => void })
-  .zstdDecompress;
-const zstdAsync: Decompress | null = zstdDecompress ? promisify(zstdDecompress) : null;
-
-const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-
-function codecFor(id: number): Decompress | null {
-  if (id === 1) return gunzipAsync;
-  if (id === 4) return zstdAsync;
-  return null;
-}
+import { CODEC_NAMES, UnsupportedCodecError, availableCodecs, decompress } from './compression.js';
 
 // Byte layout of a v2 batch header, counted from baseOffset.
 const LOG_OVERHEAD = 12; // baseOffset INT64 + batchLength INT32
@@ -174,16 +157,17 @@ export async function decodeRecordSet(
       let body = batch.bytes(batch.remaining());
       try {
         if (codecId !== 0) {
-          const codec = codecFor(codecId);
-          if (!codec) {
+          try {
+            body = await decompress(codecId, body);
+          } catch (e) {
+            if (!(e instanceof UnsupportedCodecError)) throw e;
             return {
               records,
               nextOffset,
               errorKind: 'codec',
-              error: `record batch at offset ${h.baseOffset} is compressed with ${CODEC_NAMES[codecId] ?? `codec ${codecId}`}, which mirrorwatch cannot decompress (supported: gzip${zstdAsync ? ', zstd' : ''})`,
+              error: `record batch at offset ${h.baseOffset} is compressed with ${CODEC_NAMES[codecId] ?? `codec id ${codecId}`}, which mirrorwatch cannot decompress here (${e.message}; available: ${availableCodecs().join(', ')})`,
             };
           }
-          body = await codec(body);
         }
         const batchRecords = readRecords(body, h);
         if (isControl) {

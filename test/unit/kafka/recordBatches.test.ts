@@ -69,7 +69,7 @@ describe('decodeRecordSet', () => {
     ]);
   });
 
-  it('reports a codec it cannot decompress as an error, keeping the records before it', async () => {
+  it('reports bytes that do not decompress as a corrupt batch, keeping the records before it', async () => {
     const data = Buffer.concat([
       encodeBatch({ baseOffset: 0, records: records(2) }),
       encodeBatch({ baseOffset: 2, codec: 2, fakeCompressed: Buffer.from('not really snappy'), records: records(3) }),
@@ -78,7 +78,8 @@ describe('decodeRecordSet', () => {
     const out = await decodeRecordSet(data, 0, null);
     expect(out.records.map((r) => r.offset)).toEqual([0, 1]);
     expect(out.nextOffset).toBe(2);
-    expect(out.error).toMatch(/offset 2 is compressed with snappy/);
+    expect(out.errorKind).toBe('corrupt');
+    expect(out.error).toMatch(/corrupt record batch at offset 2: snappy/);
   });
 
   it('reports corrupt compressed data as an error instead of throwing', async () => {
