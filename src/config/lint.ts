@@ -16,7 +16,8 @@
 //   level is ignored.
 // - `<alias>.x`: the cluster's clients and the Connect worker of every herder targeting it.
 // - `A->B.x`: the connectors of herder A->B, over the top-level value.
-import { translateJavaRegex } from '../core/javaRegex.js';
+import { commaSplitPatterns, compileJavaPatternList } from '../core/javaRegex.js';
+import { commaSplitNote } from './regex.js';
 import { parseJavaProperties, lastByKey, type PropertyEntry } from './javaProperties.js';
 import { configDefBoolean, configDefList, hasInlineComment, javaTrim } from './javaValues.js';
 import {
@@ -48,6 +49,7 @@ export type LintRule =
   | 'replication-factor'
   | 'invalid-regex'
   | 'regex-escape'
+  | 'regex-comma-split'
   | 'filter-matches-nothing'
   | 'config';
 
@@ -220,7 +222,7 @@ export function lintMm2Properties(input: Buffer | string, file: string, options:
     add(ctx, { line: w.line, key: w.key, severity: 'warning', rule: 'config', message: w.message });
   }
   for (const p of imported.problems) {
-    if (p.message.startsWith('invalid regular expression') || p.message.startsWith('malformed \\uXXXX')) continue;
+    if (/^(invalid )?regular expression "/.test(p.message) || p.message.startsWith('malformed \\uXXXX')) continue;
     add(ctx, { line: p.line, key: p.path, severity: 'error', rule: 'config', message: p.message });
   }
 
@@ -383,25 +385,48 @@ function lintKeys(ctx: Ctx): void {
   }
 }
 
-/** Topic and group filters are Java regexes: invalid ones fail the connector. */
+/**
+ * Topic and group filters are Java regexes, evaluated as MM2 does: the list value split at commas
+ * (ConfigDef LIST), the entries joined with "|" into one pattern. An invalid one fails the
+ * connector; a topic filter mirrorwatch cannot evaluate exactly makes it refuse the file.
+ */
 function lintRegexes(ctx: Ctx): void {
   for (const e of ctx.byKey.values()) {
     const scope = scopeOf(e.key, ctx.aliases);
     if (scope.kind !== 'flow' && scope.kind !== 'top') continue;
     if (!FILTER_KEYS.includes(scope.rest)) continue;
     if (hasInlineComment(e.value)) continue; // reported once, as an inline comment
-    for (const pattern of configDefList(e.value)) {
-      const t = translateJavaRegex(pattern);
-      if (t.ok) continue;
+    const at = { line: e.line, key: e.key };
+    const entries = configDefList(e.value);
+    const cut = commaSplitPatterns(e.value);
+    if (cut.length > 0) {
+      add(ctx, { ...at, severity: 'warning', rule: 'regex-comma-split', message: `${e.key}: ${commaSplitNote(cut)}.` });
+    }
+    if (entries.includes('')) {
       add(ctx, {
-        line: e.line,
-        key: e.key,
-        severity: t.error.kind === 'invalid' ? 'error' : 'warning',
+        ...at,
+        severity: 'warning',
+        rule: 'regex-comma-split',
+        message: `${e.key} has an empty entry (two commas in a row, or a trailing comma): Kafka 4.x refuses the value ("values must not be empty") and the connector fails; Kafka 3.x reads it as a pattern matching only the empty name.`,
+      });
+    }
+    const domain = scope.rest.startsWith('topics') ? 'topic' : 'group';
+    const r = compileJavaPatternList(entries, domain);
+    if (r.ok) continue;
+    const pattern = r.error.pattern;
+    if (r.error.kind === 'invalid') {
+      add(ctx, {
+        ...at,
+        severity: 'error',
         rule: 'invalid-regex',
-        message:
-          t.error.kind === 'invalid'
-            ? `${e.key}: "${pattern}" is not a valid regular expression (${t.error.message}): MM2 fails to start the connectors that read it.`
-            : `${e.key}: "${pattern}" is valid Java but uses syntax mirrorwatch cannot evaluate (${t.error.message}): mirrorwatch refuses to load this file.`,
+        message: `${e.key}: "${pattern}" is not a valid regular expression (${r.error.message}${entries.length > 1 ? `; MM2 compiles the list as one pattern, ${JSON.stringify(entries.join('|'))}` : ''}): MM2 fails to start the connectors that read it.`,
+      });
+    } else if (domain === 'topic') {
+      add(ctx, {
+        ...at,
+        severity: 'warning',
+        rule: 'invalid-regex',
+        message: `${e.key}: "${pattern}" uses Java regex syntax mirrorwatch cannot evaluate exactly (${r.error.message}): mirrorwatch refuses to load this file rather than select other topics than MM2.`,
       });
     }
   }
@@ -565,15 +590,8 @@ function lintReplicationFactors(ctx: Ctx, pairs: readonly Mm2PairOutcome[]): voi
 function lintFilters(ctx: Ctx, pairs: readonly Mm2PairOutcome[]): void {
   const raw = (k: string): string | undefined => ctx.byKey.get(k)?.value;
   const compile = (patterns: string[]): ((t: string) => boolean) | null => {
-    const sources: string[] = [];
-    for (const p of patterns) {
-      const t = translateJavaRegex(p);
-      if (!t.ok) return null;
-      sources.push(t.source);
-    }
-    if (sources.length === 0) return () => false;
-    const re = new RegExp(`^(?:${sources.join('|')})$`);
-    return (topic) => re.test(topic);
+    const r = compileJavaPatternList(patterns, 'topic');
+    return r.ok ? r.matches : null;
   };
   const DEFAULT_EXCLUDE = ['.*[\\-\\.]internal', '.*\\.replica', '__.*'];
   for (const p of pairs) {
@@ -584,7 +602,11 @@ function lintFilters(ctx: Ctx, pairs: readonly Mm2PairOutcome[]): void {
     const exclude = compile(excludeSet ? configDefList(excludeSet.value) : DEFAULT_EXCLUDE);
     if (!exclude) continue;
     const listed = ctx.options.topics?.get(p.source);
-    for (const pattern of configDefList(topicsSet.value)) {
+    const patterns = configDefList(topicsSet.value);
+    // MM2 joins the list into one pattern: entries can only be judged alone when none reaches into
+    // the next (an inline flag, or parentheses cut by a comma).
+    if (patterns.some((p) => compile([p]) === null || /\(\?[imsxudU-]*[):]/.test(p))) continue;
+    for (const pattern of patterns) {
       const include = compile([pattern]);
       if (!include) continue;
       const at = { line: lineOf(ctx, topicsSet.key), key: topicsSet.key };

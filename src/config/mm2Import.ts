@@ -20,7 +20,7 @@ import {
   type Mm2Rejection,
   type Setting,
 } from './mm2Model.js';
-import { regexError } from './regex.js';
+import { filterListProblem } from './regex.js';
 
 export type { Mm2Connector, Mm2PairOutcome, Mm2Rejection } from './mm2Model.js';
 
@@ -342,10 +342,8 @@ function filterList(ctx: Ctx, set: Setting | undefined, fallback: string[], flow
       message: `${set.key} is the deprecated name of topics.exclude: MM2 3.x honours it, MM2 4.x ignores it and uses the default exclude list. mirrorwatch follows 3.x; rename it to topics.exclude`,
     });
   }
-  for (const p of list) {
-    const err = regexError(p);
-    if (err) ctx.problems.push({ file, line, path: set.key, message: `invalid regular expression "${p}": ${err}` });
-  }
+  const problem = filterListProblem(list, 'topic', set.value);
+  if (problem) ctx.problems.push({ file, line, path: set.key, message: problem.message });
   return list;
 }
 

@@ -6,7 +6,8 @@ import { editDistance } from './editDistance.js';
 import { basicAuthUsersSchema, httpTlsSchema } from './httpProtection.js';
 import type { ConfigProblem } from './problems.js';
 import { formatPath } from './problems.js';
-import { regexError } from './regex.js';
+import { splitConfigDefList } from '../core/javaRegex.js';
+import { filterListProblem, yamlEntryCommaProblem } from './regex.js';
 
 const DURATION_HINT = 'use e.g. "500ms", "10s", "2m", "1h" or a number of milliseconds';
 
@@ -35,12 +36,29 @@ function stringList(what: string) {
     .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter((s) => s !== ''));
 }
 
-const regexList = stringList('regular expressions').superRefine((list, ctx) => {
-  list.forEach((p, i) => {
-    const err = regexError(p);
-    if (err) ctx.addIssue({ code: 'custom', path: [i], message: `invalid regular expression "${p}": ${err}` });
+/**
+ * Topic filters: a YAML list of Java regexes, or one string split like MM2's list settings. The
+ * list is evaluated as MM2 does (one pattern, entries joined with "|", whole-name match).
+ */
+const regexList = z
+  .union([z.string(), z.array(z.string({ error: 'each entry must be a string (regular expressions)' }))], {
+    error: 'expected a list of regular expressions or one comma-separated string',
+  })
+  .transform((v, ctx) => {
+    const list = (typeof v === 'string' ? splitConfigDefList(v) : v.map((s) => s.trim())).filter((s) => s !== '');
+    const issue = (i: number, message: string): void => {
+      ctx.issues.push({ code: 'custom', input: v, path: [i], message });
+    };
+    if (Array.isArray(v)) {
+      list.forEach((p, i) => {
+        const comma = yamlEntryCommaProblem(p);
+        if (comma) issue(i, comma);
+      });
+    }
+    const problem = filterListProblem(list, 'topic', typeof v === 'string' ? v : undefined);
+    if (problem) issue(problem.entry, problem.message);
+    return list;
   });
-});
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/;
 

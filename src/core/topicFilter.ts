@@ -1,11 +1,11 @@
 // Which topics a flow replicates, with the semantics of MM2's DefaultTopicFilter and
 // MirrorSourceConnector.shouldReplicateTopic:
 // - `topics` / `topics.exclude` are lists of Java regexes, joined with '|' into one pattern that
-//   must match the WHOLE name (Pattern.matcher(name).matches());
+//   must match the WHOLE name (Pattern.matcher(name).matches()), evaluated by javaRegex.ts;
 // - an empty include list matches nothing (MirrorUtils.compilePatternList returns null for it),
 //   an empty exclude list excludes nothing;
 // - internal topics and cycles (a topic whose origin, hop by hop, is the target) are never copied.
-import { translateJavaRegex } from './javaRegex.js';
+import { compileJavaPatternList, splitConfigDefList } from './javaRegex.js';
 import type { JavaRegexError } from './javaRegex.js';
 import type { ReplicationPolicy } from './replicationPolicy.js';
 import type { FlowConfig } from './types.js';
@@ -27,27 +27,17 @@ export interface TopicFilter {
 
 export type TopicFilterResult = { ok: true; filter: TopicFilter } | { ok: false; errors: TopicFilterError[] };
 
-/**
- * Split an MM2 list value as Kafka's ConfigDef does for Type.LIST: trimmed, split on commas with
- * surrounding whitespace; a blank value is the empty list. Empty items are kept (`a,,b`), as Java
- * keeps them, and then match the empty name only.
- */
+/** Split an MM2 list value as Kafka's ConfigDef does for Type.LIST (see splitConfigDefList). */
 export function splitMm2List(value: string): string[] {
-  const trimmed = value.trim();
-  return trimmed === '' ? [] : trimmed.split(/\s*,\s*/);
+  return splitConfigDefList(value);
 }
 
-function compileList(list: TopicFilterError['list'], patterns: readonly string[], errors: TopicFilterError[]): RegExp | null {
+function compileList(list: TopicFilterError['list'], patterns: readonly string[], errors: TopicFilterError[]): ((topic: string) => boolean) | null {
   if (patterns.length === 0) return null;
-  const sources: string[] = [];
-  for (const pattern of patterns) {
-    const translated = translateJavaRegex(pattern);
-    if (translated.ok) sources.push(translated.source);
-    else errors.push({ ...translated.error, list });
-  }
-  if (sources.length !== patterns.length) return null;
-  // Joined like MirrorUtils.compilePatternList, so alternation and group numbering are the same.
-  return new RegExp(`^(?:${sources.join('|')})$`);
+  const r = compileJavaPatternList(patterns, 'topic');
+  if (r.ok) return r.matches;
+  errors.push({ ...r.error, list });
+  return null;
 }
 
 export function compileTopicFilter(include: readonly string[], exclude: readonly string[]): TopicFilterResult {
@@ -55,8 +45,8 @@ export function compileTopicFilter(include: readonly string[], exclude: readonly
   const includeRe = compileList('topics', include, errors);
   const excludeRe = compileList('topics.exclude', exclude, errors);
   if (errors.length > 0) return { ok: false, errors };
-  const included = (topic: string): boolean => includeRe !== null && includeRe.test(topic);
-  const excluded = (topic: string): boolean => excludeRe !== null && excludeRe.test(topic);
+  const included = (topic: string): boolean => includeRe !== null && includeRe(topic);
+  const excluded = (topic: string): boolean => excludeRe !== null && excludeRe(topic);
   return { ok: true, filter: { included, excluded, matches: (topic) => included(topic) && !excluded(topic) } };
 }
 

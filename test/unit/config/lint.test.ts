@@ -158,11 +158,26 @@ describe('heartbeats, replication factors, filters', () => {
     expect(by(lint(extra).findings, 'replication-factor')).toEqual([]);
   });
 
-  it('invalid regexes are errors, Java-only syntax a warning', () => {
-    const r = lint(['us-east->us-west.topics = orders[', 'groups.exclude = a*+']);
+  it('invalid regexes are errors, topic syntax mirrorwatch cannot evaluate a warning', () => {
+    const r = lint(['us-east->us-west.topics = orders[', 'topics.exclude = x, (?iu)y', 'groups.exclude = (?iu)y, a*+', 'groups = (?i)team-.*, (x']);
     const re = by(r.findings, 'invalid-regex');
-    expect(re.map((f) => f.severity)).toEqual(['error', 'warning']);
+    expect(re.map((f) => [f.key, f.severity])).toEqual([
+      ['us-east->us-west.topics', 'error'],
+      ['topics.exclude', 'warning'],
+      ['groups', 'error'],
+    ]);
     expect(re[0]!.message).toMatch(/"orders\[" is not a valid regular expression/);
+    expect(re[1]!.message).toContain('"(?iu)y" uses Java regex syntax mirrorwatch cannot evaluate exactly (Unicode case folding');
+    expect(re[2]!.message).toContain('MM2 compiles the list as one pattern, "(?i)team-.*|(x"');
+  });
+
+  it('regexes the comma splitting cuts, and empty entries', () => {
+    const r = lint(['us-east->us-west.topics = orders, a{1,3}', 'groups = [a,b]', 'topics.exclude = x,,y']);
+    const f = by(r.findings, 'regex-comma-split');
+    expect(f.map((x) => x.key)).toEqual(['us-east->us-west.topics', 'groups', 'topics.exclude']);
+    expect(f[0]!.message).toContain('"a{1,3}" becomes "a{1" and "3}"');
+    expect(f[2]!.message).toContain('Kafka 4.x refuses the value');
+    expect(by(r.findings, 'invalid-regex').map((x) => x.key)).toEqual(['us-east->us-west.topics']);
   });
 
   it('regex escapes that Java properties eat', () => {

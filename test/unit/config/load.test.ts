@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/load.js';
+import { compileTopicFilter } from '../../../src/core/topicFilter.js';
 import { CERT, KEY, tempFiles } from './helpers.js';
 
 const MINIMAL = `
@@ -234,10 +235,23 @@ describe('loadConfig: errors name the file, the key and the fix', () => {
   });
 
   it('bad regex, with its index', () => {
-    const e = errorOf({ 'config.yaml': MINIMAL.replace('target: us-west', 'target: us-west\n    topics: [orders, "pay(ments"]\n    topicsExclude: "a\\\\Qb\\\\E"') });
-    expect(e.message).toContain('flows[0].topics[1]: invalid regular expression "pay(ments"');
-    expect(e.message).toContain('flows[0].topicsExclude[0]: invalid regular expression');
-    expect(e.message).toContain('Java-only');
+    const e = errorOf({ 'config.yaml': MINIMAL.replace('target: us-west', 'target: us-west\n    topics: [orders, "pay(ments"]\n    topicsExclude: "x, (?iu)a"') });
+    expect(e.message).toContain('flows[0].topics[1]: invalid regular expression "pay(ments" at index 3: unclosed group (Java refuses it too');
+    expect(e.message).toContain('flows[0].topicsExclude[1]: regular expression "(?iu)a" at index 0 cannot be evaluated exactly as Java does: Unicode case folding');
+  });
+
+  it('Java regex syntax loads and selects what MM2 selects', () => {
+    const { config } = load({ 'config.yaml': MINIMAL.replace('target: us-west', 'target: us-west\n    topics: ["(?i)orders", "\\\\p{Alpha}+-v\\\\d"]') });
+    const f = compileTopicFilter(config.flows[0]!.topics, []);
+    expect(f.ok && ['ORDERS', 'abc-v1', 'ab1-v1'].map((t) => f.filter.matches(t))).toEqual([true, true, false]);
+  });
+
+  it('a regex with a comma: cut in a string as MM2 cuts it, refused in a list', () => {
+    const e = errorOf({ 'config.yaml': MINIMAL.replace('target: us-west', 'target: us-west\n    topics: "orders, a{1,3}"') });
+    expect(e.message).toContain('flows[0].topics[1]: invalid regular expression "a{1"');
+    expect(e.message).toContain('MM2 splits list values at every comma, so "a{1,3}" becomes "a{1" and "3}"');
+    const e2 = errorOf({ 'config.yaml': MINIMAL.replace('target: us-west', 'target: us-west\n    topics: [orders, "a{1,3}"]') });
+    expect(e2.message).toContain('flows[0].topics[1]: "a{1,3}" contains a comma: MM2 splits its list settings at every comma');
   });
 
   it('bad durations', () => {

@@ -11,7 +11,7 @@ import {
   javaParseBoolean,
   javaTrim,
 } from '../../../src/config/javaValues.js';
-import { regexError, wholeNameMatcher } from '../../../src/config/regex.js';
+import { filterListProblem, wholeNameMatcher, yamlEntryCommaProblem } from '../../../src/config/regex.js';
 
 describe('Kafka value parsing', () => {
   it('Boolean.parseBoolean does not trim; ConfigDef BOOLEAN does', () => {
@@ -100,10 +100,18 @@ describe('topic regexes', () => {
     expect(wholeNameMatcher(['(']) ).toBeNull();
   });
 
-  it('refuse Java-only syntax', () => {
-    expect(regexError('\\Qa.b\\E')).toContain('\\Q');
-    expect(regexError('a*+')).toContain('possessive');
-    expect(regexError('a\\\\Q')).toBeNull();
-    expect(regexError('.*[\\-\\.]internal')).toBeNull();
+  it('evaluate Java-only syntax exactly, or refuse it saying why', () => {
+    expect(wholeNameMatcher(['\\Qa.b\\E'])!('a.b')).toBe(true);
+    expect(wholeNameMatcher(['(?i)orders'])!('ORDERS')).toBe(true);
+    expect(wholeNameMatcher(['a*+a'])!('aa')).toBe(false);
+    expect(filterListProblem(['.*[\\-\\.]internal'], 'topic')).toBeNull();
+    expect(filterListProblem(['x', '(?iu)orders'], 'topic')).toMatchObject({ entry: 1, kind: 'unsupported', message: expect.stringContaining('cannot be evaluated exactly as Java does: Unicode case folding') });
+    expect(filterListProblem(['a{1', '3}'], 'topic', 'a{1,3}')).toMatchObject({
+      entry: 0,
+      kind: 'invalid',
+      message: expect.stringContaining('MM2 splits list values at every comma, so "a{1,3}" becomes "a{1" and "3}"'),
+    });
+    expect(yamlEntryCommaProblem('a{1,3}')).toContain('MM2 splits its list settings at every comma ("a{1", "3}")');
+    expect(yamlEntryCommaProblem('orders')).toBeNull();
   });
 });
