@@ -20,7 +20,7 @@ import type { ClusterDraft, FileRef, FlowDraft, SaslDraft, TlsDraft, Where } fro
 import { configDefBoolean, configDefList } from './javaValues.js';
 import type { Mm2Import } from './mm2Import.js';
 import type { ConfigProblem } from './problems.js';
-import { regexError, wholeNameMatcher } from './regex.js';
+import { filterListProblem, wholeNameMatcher } from './regex.js';
 
 export const STRIMZI_KIND = 'KafkaMirrorMaker2';
 export const STRIMZI_DEFAULT_OFFSETS_TOPIC = 'mirrormaker2-cluster-offsets';
@@ -276,10 +276,10 @@ function patternList(ctx: Ctx, m: Mirror, key: string): string[] | undefined {
     return undefined;
   }
   const list = configDefList(v);
-  for (const p of list) {
-    const err = regexError(p);
-    if (err) problem(ctx, `${m.at}.${key}`, `invalid regular expression "${p}": ${err}`);
-  }
+  // The same evaluator as for mm2.properties and YAML: what it cannot evaluate exactly as Java
+  // does is refused, never approximated.
+  const bad = filterListProblem(list, key.startsWith('groups') ? 'group' : 'topic', v);
+  if (bad) problem(ctx, `${m.at}.${key}`, bad.message);
   return list;
 }
 
