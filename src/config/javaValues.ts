@@ -2,6 +2,7 @@
 // MirrorMakerConfig.clusterPairs() uses Boolean.parseBoolean (no trim; anything but "true" is
 // false) to decide which herders exist, while connector configs go through ConfigDef
 // (trimmed; only true/false, anything else is a ConfigException that rejects the connector).
+import { splitConfigDefList } from '../core/javaRegex.js';
 
 /** java.lang.String.trim(): strips every char <= U+0020 at both ends (not Unicode spaces). */
 export function javaTrim(s: string): string {
@@ -42,16 +43,8 @@ export function configDefBoolean(s: string): boolean | 'invalid' {
   return 'invalid';
 }
 
-// ConfigDef's COMMA_WITH_WHITESPACE, "\\s*,\\s*": Java's \s is ASCII whitespace only (with VT).
-const JAVA_WS = ' \t\n\u000b\f\r';
-const JAVA_COMMA_WITH_WHITESPACE = new RegExp(`[${JAVA_WS}]*,[${JAVA_WS}]*`);
-
 /** ConfigDef Type.LIST: trimmed, empty -> [], else split on commas with surrounding whitespace. */
-export function configDefList(s: string): string[] {
-  const t = javaTrim(s);
-  if (t === '') return [];
-  return t.split(JAVA_COMMA_WITH_WHITESPACE);
-}
+export const configDefList: (s: string) => string[] = splitConfigDefList;
 
 /**
  * What the author of a properties line most likely meant: the value before an inline
