@@ -37,6 +37,11 @@ export interface Mm2Import {
   problems: ConfigProblem[];
 }
 
+/** What an importer returns before it has read anything: no clusters, no flows, the default policy. */
+export function emptyMm2Import(file: string, warnings: ConfigWarning[], problems: ConfigProblem[]): Mm2Import {
+  return { file, clusters: [], flows: [], replicationPolicy: { kind: 'default', separator: DEFAULTS.replicationSeparator }, pairs: [], warnings, problems };
+}
+
 const CLIENT_KEY = /^(security\.protocol|sasl\..+|ssl\..+)$/;
 const SECRET_KEY = /password|jaas|secret|credential|(^|\.)key$|token/i;
 /** Keys MirrorMakerConfig reads with Boolean.parseBoolean (untrimmed) to create herders. */
@@ -79,15 +84,7 @@ export function importMm2Properties(input: Buffer | string, file: string): Mm2Im
     }
     ctx.byKey.set(e.key, e);
   }
-  const result: Mm2Import = {
-    file,
-    clusters: [],
-    flows: [],
-    replicationPolicy: { kind: 'default', separator: DEFAULTS.replicationSeparator },
-    pairs: [],
-    warnings: ctx.warnings,
-    problems: ctx.problems,
-  };
+  const result = emptyMm2Import(file, ctx.warnings, ctx.problems);
   const aliases = importAliases(ctx);
   if (!aliases) return result;
   result.clusters = importClusters(ctx, aliases);

@@ -18,7 +18,7 @@ import type { ConfigWarning, ReplicationPolicyConfig } from '../core/types.js';
 import { DEFAULTS, DEFAULT_REPLICATION_POLICY_CLASS, IDENTITY_REPLICATION_POLICY_CLASS } from './defaults.js';
 import type { ClusterDraft, FileRef, FlowDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { configDefBoolean, configDefList } from './javaValues.js';
-import type { Mm2Import } from './mm2Import.js';
+import { emptyMm2Import, type Mm2Import } from './mm2Import.js';
 import type { ConfigProblem } from './problems.js';
 import { filterListProblem, wholeNameMatcher } from './regex.js';
 
@@ -382,15 +382,7 @@ function flowDraft(ctx: Ctx, m: Mirror, offsetsTopic: string): FlowDraft | undef
 
 export function importStrimziMirrorMaker2(doc: unknown, file: string, opts: StrimziOptions): Mm2Import {
   const ctx: Ctx = { file, opts, secretsDir: opts.secretsDir ?? opts.env.MIRRORWATCH_SECRETS_DIR, problems: [], warnings: [] };
-  const result: Mm2Import = {
-    file,
-    clusters: [],
-    flows: [],
-    replicationPolicy: { kind: 'default', separator: DEFAULTS.replicationSeparator },
-    pairs: [],
-    warnings: ctx.warnings,
-    problems: ctx.problems,
-  };
+  const result = emptyMm2Import(file, ctx.warnings, ctx.problems);
   if (!isObj(doc)) {
     problem(ctx, '', 'expected a KafkaMirrorMaker2 resource');
     return result;
