@@ -361,10 +361,8 @@ function findSeparators(clusters: ClusterFacts[], knownAliases: Set<string>): Se
         separator.add(prefix.slice(known.length), `${name} on ${c.name} is named after ${known}`, 1);
       } else {
         const m = /[^A-Za-z0-9]+$/.exec(prefix);
-        if (m && m.index > 0 && separatorLike(m[0])) {
-          separator.add(m[0], `${name} on ${c.name}`, 1);
-          aliases.add(prefix.slice(0, m.index));
-        }
+        // Weakest of all: a user topic may end in "heartbeats" too, so it names no alias.
+        if (m && m.index > 0 && separatorLike(m[0])) separator.add(m[0], `${name} on ${c.name}`, 1);
       }
     }
   }
@@ -375,6 +373,11 @@ interface PairEvidence {
   source: string;
   target: string;
   evidence: FlowEvidence;
+  /** Separator of the one-hop remote heartbeats topic (`S<sep>heartbeats`). */
+  separator: string | null;
+  /** Separator in the names of the checkpoints and offset-syncs topics. */
+  internalSeparator: string | null;
+  reasons: string[];
 }
 
 function emptyEvidence(): FlowEvidence {
@@ -393,9 +396,19 @@ function heartbeatEvidence(cluster: string, h: HeartbeatSighting, nowMs: number)
   };
 }
 
-/** Whether a flow's own topics (not a herder's) show it replicating. */
-const replicates = (e: FlowEvidence): boolean =>
-  e.remoteHeartbeats.length > 0 || e.checkpoints.length > 0 || e.offsetSyncs.length > 0 || (e.remoteTopics?.topics.length ?? 0) > 0;
+/**
+ * Whether MM2's own topics show the flow replicating. Prefixed topic names alone do not: they
+ * outlive a stopped MM2 and a user topic may start with an alias.
+ */
+const replicates = (e: FlowEvidence): boolean => e.remoteHeartbeats.length > 0 || e.checkpoints.length > 0 || e.offsetSyncs.length > 0;
+
+interface PendingSync {
+  cluster: ClusterFacts;
+  topic: string;
+  peer: string;
+  separator: string;
+  sourceTopics: string[];
+}
 
 export function discover(input: DiscoveryInput): DiscoveryResult {
   const notes: string[] = [];
@@ -420,65 +433,31 @@ export function discover(input: DiscoveryInput): DiscoveryResult {
   const known = new Set<string>(byAlias.keys());
   for (const c of clusters) for (const h of c.obs.heartbeats) known.add(h.source).add(h.target);
   const found = findSeparators(clusters, known);
-
-  // ---- the policy's separators
-  const sepBest = found.separator.best();
-  const isepBest = found.internal.best();
-  const policyReasons: string[] = [];
-  let separator: string;
-  let sepConfidence: Confidence;
-  if (sepBest) {
-    separator = sepBest.value;
-    sepConfidence = sepBest.weight >= 3 ? 'high' : 'medium';
-    policyReasons.push(`separator "${separator}": ${list(sepBest.reasons, 3)}`);
-    if (sepBest.others.length > 0) notes.push(`remote heartbeats topics also show separator(s) ${sepBest.others.map((s) => `"${s}"`).join(', ')}: MM2 may run flows with different policies; mirrorwatch takes "${separator}" for all`);
-  } else if (isepBest) {
-    separator = isepBest.value;
-    sepConfidence = 'medium';
-    policyReasons.push(`separator "${separator}" from MM2's internal topics (${list(isepBest.reasons, 3)}); no remote heartbeats topic confirms it`);
-  } else {
-    separator = '.';
-    sepConfidence = 'low';
-  }
-  let internalSeparator = isepBest?.value ?? separator;
-  let internalSeparatorEnabled = true;
-  if (internalSeparator !== separator) {
-    if (internalSeparator === '.') {
-      internalSeparatorEnabled = false;
-      policyReasons.push(`internal topics keep "." (${list(isepBest!.reasons, 2)}): replication.policy.internal.topic.separator.enabled = false`);
-    } else {
-      notes.push(`internal topics use "${internalSeparator}" but remote heartbeats "${separator}": no single MM2 policy names topics so; reading internal topics with "${separator}"`);
-      internalSeparator = separator;
-    }
-  }
+  const fallback = found.separator.best() ?? found.internal.best();
+  const fallbackSeparator = fallback?.value ?? '.';
+  // Longest first, so that `__` wins over `_` and `us-east` over `us`.
+  const candidates = [...new Set([fallbackSeparator, ...[found.separator.best(), found.internal.best()].flatMap((b) => (b ? [b.value, ...b.others] : []))])].sort((a, b) => b.length - a.length);
+  const aliasesByLength = [...found.aliases].sort((a, b) => b.length - a.length || byText(a, b));
+  const infrastructure = (name: string): boolean => candidates.some((m) => isInfrastructure(name, m));
 
   // ---- what each cluster's topics say about each pair
   const pairs = new Map<string, PairEvidence>();
   const pair = (s: string, t: string): PairEvidence => {
     const k = pairKey(s, t);
     let p = pairs.get(k);
-    if (!p) pairs.set(k, (p = { source: s, target: t, evidence: emptyEvidence() }));
+    if (!p) pairs.set(k, (p = { source: s, target: t, evidence: emptyEvidence(), separator: null, internalSeparator: null, reasons: [] }));
     return p;
   };
   const mm2TopicsOf = new Map<ClusterFacts, Set<string>>(clusters.map((c) => [c, new Set<string>()]));
-  const aliasesForPrefix = [...found.aliases].sort((a, b) => b.length - a.length);
-  interface PendingSync {
-    cluster: ClusterFacts;
-    topic: string;
-    peer: string;
-    sourceTopics: string[];
-  }
   const pendingSyncs: PendingSync[] = [];
 
   for (const c of clusters) {
     const mine = mm2TopicsOf.get(c)!;
+    if (c.topicNames.has(HEARTBEATS)) mine.add(HEARTBEATS);
     for (const h of c.obs.heartbeats) {
-      if (h.topic !== HEARTBEATS) continue;
-      mine.add(HEARTBEATS);
-      if (h.source === h.target) continue;
+      if (h.topic !== HEARTBEATS || h.source === h.target) continue;
       pair(h.source, h.target).evidence.heartbeatKeys.push(heartbeatEvidence(c.name, h, input.nowMs));
     }
-    if (c.topicNames.has(HEARTBEATS)) mine.add(HEARTBEATS);
     for (const name of [...c.topicNames].sort()) {
       const ct = parseConnectTopic(name);
       if (ct) {
@@ -487,65 +466,74 @@ export function discover(input: DiscoveryInput): DiscoveryResult {
         continue;
       }
       const cp = parseCheckpointsTopic(name);
-      if (cp && cp.separator === internalSeparator) {
+      if (cp) {
         mine.add(name);
-        if (c.alias !== null && cp.alias !== c.alias) pair(cp.alias, c.alias).evidence.checkpoints.push({ cluster: c.name, topic: name });
+        if (c.alias !== null && cp.alias !== c.alias) {
+          const p = pair(cp.alias, c.alias);
+          p.evidence.checkpoints.push({ cluster: c.name, topic: name });
+          p.internalSeparator ??= cp.separator;
+        }
         continue;
       }
       const os = parseOffsetSyncsTopic(name);
-      if (os && os.separator === internalSeparator) {
+      if (os) {
         mine.add(name);
         if (c.alias !== null && os.alias !== c.alias) {
           const sample = c.obs.offsetSyncs.find((s) => s.topic === name);
-          pendingSyncs.push({ cluster: c, topic: name, peer: os.alias, sourceTopics: sample?.sourceTopics ?? [] });
+          pendingSyncs.push({ cluster: c, topic: name, peer: os.alias, separator: os.separator, sourceTopics: sample?.sourceTopics ?? [] });
         }
         continue;
       }
       if (isRemoteHeartbeatsName(name)) {
         mine.add(name);
-        const first = aliasesForPrefix.find((a) => name.startsWith(`${a}${separator}`) && name.length > a.length + separator.length + HEARTBEATS.length - 1);
-        if (first !== undefined && c.alias !== null && first !== c.alias) {
-          const p = pair(first, c.alias);
-          p.evidence.remoteHeartbeats.push({ cluster: c.name, topic: name });
-          // Only the one-hop copy dates this flow's own data path.
-          if (name === `${first}${separator}${HEARTBEATS}`) {
-            for (const h of c.obs.heartbeats) if (h.topic === name) p.evidence.heartbeatKeys.push(heartbeatEvidence(c.name, h, input.nowMs));
+        if (c.alias === null) continue;
+        const alias = c.alias;
+        let first: { alias: string; separator: string } | null = null;
+        for (const a of aliasesByLength) {
+          if (a === alias) continue;
+          const m = candidates.find((sep) => name.startsWith(`${a}${sep}`) && name.length >= a.length + sep.length + HEARTBEATS.length);
+          if (m !== undefined) {
+            first = { alias: a, separator: m };
+            break;
           }
         }
-        continue;
-      }
-      if (isInfrastructure(name, internalSeparator) || c.alias === null) continue;
-      const prefixAlias = aliasesForPrefix.find((a) => a !== c.alias && name.startsWith(`${a}${separator}`) && name.length > a.length + separator.length);
-      if (prefixAlias !== undefined) {
-        const e = pair(prefixAlias, c.alias).evidence;
-        e.remoteTopics ??= { cluster: c.name, prefix: `${prefixAlias}${separator}`, topics: [] };
-        e.remoteTopics.topics.push(name);
+        if (first === null) continue;
+        const p = pair(first.alias, alias);
+        p.evidence.remoteHeartbeats.push({ cluster: c.name, topic: name });
+        // Only the one-hop copy names the separator exactly and dates this flow's own data path.
+        if (name === `${first.alias}${first.separator}${HEARTBEATS}`) {
+          p.separator = first.separator;
+          for (const h of c.obs.heartbeats) if (h.topic === name) p.evidence.heartbeatKeys.push(heartbeatEvidence(c.name, h, input.nowMs));
+        }
       }
     }
   }
+
+  const separatorOf = (p: PairEvidence): string => p.separator ?? p.internalSeparator ?? fallbackSeparator;
 
   // ---- offset syncs: `mm2-offset-syncs.X.internal` on C is flow C->X (location source) or X->C (location target)
   for (const s of pendingSyncs) {
     const c = s.cluster.alias!;
     const x = s.peer;
+    const forward = pairs.get(pairKey(c, x));
+    const backward = pairs.get(pairKey(x, c));
+    const sep = (backward && (backward.separator ?? backward.internalSeparator)) ?? s.separator;
     let location: 'source' | 'target' | null = null;
     let basis = '';
     if (s.sourceTopics.length > 0) {
       // Location source: the records name C's own topics. Location target: X's topics, whose
       // copies on C carry X's prefix (under the identity policy both read the same).
-      const remoteHere = s.sourceTopics.filter((t) => s.cluster.topicNames.has(`${x}${separator}${t}`)).length;
-      const localHere = s.sourceTopics.filter((t) => s.cluster.topicNames.has(t) && !s.cluster.topicNames.has(`${x}${separator}${t}`)).length;
+      const remoteHere = s.sourceTopics.filter((t) => s.cluster.topicNames.has(`${x}${sep}${t}`)).length;
+      const localHere = s.sourceTopics.filter((t) => s.cluster.topicNames.has(t) && !s.cluster.topicNames.has(`${x}${sep}${t}`)).length;
       if (remoteHere > localHere) {
         location = 'target';
-        basis = `its records name topics of ${x} (${list(s.sourceTopics, 3)}) whose copies ${x}${separator}… live on ${c}`;
+        basis = `its records name topics of ${x} (${list(s.sourceTopics, 3)}) whose copies ${x}${sep}… live on ${c}`;
       } else if (localHere > remoteHere) {
         location = 'source';
         basis = `its records name topics of ${c} itself (${list(s.sourceTopics, 3)})`;
       }
     }
     if (location === null) {
-      const forward = pairs.get(pairKey(c, x));
-      const backward = pairs.get(pairKey(x, c));
       const fwd = forward !== undefined && replicates(forward.evidence);
       const bwd = backward !== undefined && replicates(backward.evidence);
       if (bwd && !fwd && byAlias.has(x)) {
@@ -553,11 +541,27 @@ export function discover(input: DiscoveryInput): DiscoveryResult {
         basis = `only ${x}->${c} shows other replication evidence`;
       } else {
         location = 'source';
-        basis = fwd && !bwd ? `only ${c}->${x} shows other replication evidence` : 'MM2\'s default location (source); the topic names alone cannot tell';
+        basis = fwd && !bwd ? `only ${c}->${x} shows other replication evidence` : "MM2's default location (source); the topic names alone cannot tell";
       }
     }
-    const [src, tgt] = location === 'source' ? [c, x] : [x, c];
-    pair(src, tgt).evidence.offsetSyncs.push({ cluster: c, topic: s.topic, location, basis });
+    const p = location === 'source' ? pair(c, x) : pair(x, c);
+    p.evidence.offsetSyncs.push({ cluster: c, topic: s.topic, location, basis });
+    p.internalSeparator ??= s.separator;
+  }
+
+  // ---- remote topics: `S<sep>name` on T, for the pairs MM2's own topics show (longest prefix wins)
+  for (const c of clusters) {
+    if (c.alias === null) continue;
+    const into = [...pairs.values()].filter((p) => p.target === c.alias && replicates(p.evidence));
+    const prefixes = into.map((p) => ({ p, prefix: `${p.source}${separatorOf(p)}` })).sort((a, b) => b.prefix.length - a.prefix.length);
+    for (const name of [...c.topicNames].sort()) {
+      if (infrastructure(name)) continue;
+      const hit = prefixes.find((x) => name.startsWith(x.prefix) && name.length > x.prefix.length);
+      if (!hit) continue;
+      const e = hit.p.evidence;
+      e.remoteTopics ??= { cluster: c.name, prefix: hit.prefix, topics: [] };
+      e.remoteTopics.topics.push(name);
+    }
   }
 
   // ---- flows, herders and the policy of each flow
@@ -572,15 +576,16 @@ export function discover(input: DiscoveryInput): DiscoveryResult {
     }
     const src = byAlias.get(p.source);
     const tgt = byAlias.get(p.target);
+    const sep = separatorOf(p);
     if (src && tgt) {
       const prefixed = new Set(e.remoteTopics?.topics ?? []);
       for (const t of [...src.topicNames].sort()) {
-        if (isInfrastructure(t, internalSeparator)) continue;
-        if (aliasesForPrefix.some((a) => t.startsWith(`${a}${separator}`))) continue;
-        if (tgt.topicNames.has(t) && !prefixed.has(`${p.source}${separator}${t}`)) e.sameNameTopics.push(t);
+        if (infrastructure(t)) continue;
+        if (aliasesByLength.some((a) => candidates.some((m) => t.startsWith(`${a}${m}`)))) continue;
+        if (tgt.topicNames.has(t) && !prefixed.has(`${p.source}${sep}${t}`)) e.sameNameTopics.push(t);
       }
     }
-    const flowPolicy = flowPolicyOf(p, src, tgt, separator, internalSeparatorEnabled);
+    const flowPolicy = flowPolicyOf(p, src, tgt, fallback ? fallbackSeparator : null);
     const beats = e.heartbeatKeys.filter((h) => h.cluster === p.target && h.topic !== HEARTBEATS);
     const newest = beats.reduce<number | null>((acc, h) => (acc === null || h.ageSeconds < acc ? h.ageSeconds : acc), null);
     const flowNotes: string[] = [];
@@ -588,29 +593,34 @@ export function discover(input: DiscoveryInput): DiscoveryResult {
       flowNotes.push(`the newest heartbeat that travelled this flow is ${Math.round(newest)} s old: MM2 may no longer run it (its topics stay behind when it stops)`);
     }
     if (e.remoteHeartbeats.length === 0) {
-      flowNotes.push(`no ${p.source}${separator}heartbeats on ${p.target}: heartbeats are not emitted into ${p.source} (or not replicated); the flow is watched without a heartbeat signal`);
+      flowNotes.push(`no ${p.source}${sep}heartbeats on ${p.target}: heartbeats are not emitted into ${p.source} (or not replicated); the flow is watched without a heartbeat signal`);
     }
-    const location = e.offsetSyncs[0]?.location ?? 'source';
     if (e.offsetSyncs.length > 1) flowNotes.push(`more than one offset-syncs topic is attributed to this flow (${e.offsetSyncs.map((o) => `${o.topic} on ${o.cluster}`).join(', ')}); using the first`);
+    if (!(src && tgt)) {
+      const missing = src ? p.target : p.source;
+      flowNotes.push(`cluster ${missing} was not given: add --bootstrap ${missing}=HOST:PORT to watch this flow`);
+    }
     const flow: DiscoveredFlow = {
       source: p.source,
       target: p.target,
       evidence: e,
       policy: flowPolicy,
       heartbeats: e.remoteHeartbeats.length > 0,
-      offsetSyncsTopicLocation: location,
+      offsetSyncsTopicLocation: e.offsetSyncs[0]?.location ?? 'source',
       lastHeartbeatAgeSeconds: newest,
       notes: flowNotes,
     };
     (src && tgt ? flows : partialFlows).push(flow);
-    if (!(src && tgt)) {
-      const missing = src ? p.target : p.source;
-      flow.notes.push(`cluster ${missing} was not given: add --bootstrap ${missing}=HOST:PORT to watch this flow`);
+  }
+  for (const p of pairs.values()) {
+    if (!replicates(p.evidence) && p.evidence.remoteTopics === null) {
+      const stray = [...(byAlias.get(p.target)?.topicNames ?? [])].filter((t) => !infrastructure(t) && candidates.some((m) => t.startsWith(`${p.source}${m}`)));
+      if (stray.length > 0) notes.push(`${stray.length} topic(s) on ${p.target} are named like copies from ${p.source} (${list(stray, 3)}) but no MM2 topic shows a flow ${p.source}->${p.target}: left over from an earlier flow?`);
     }
   }
 
-  const policy = overallPolicy(flows.length > 0 ? flows : partialFlows, separator, internalSeparatorEnabled, sepConfidence, policyReasons, notes);
-  if (!internalSeparatorEnabled) {
+  const policy = overallPolicy(flows.length > 0 ? flows : partialFlows, fallback, notes);
+  if (!policy.internalSeparatorEnabled) {
     notes.push('MM2 runs with replication.policy.internal.topic.separator.enabled = false: the YAML configuration cannot say so; point mirrorwatch at the mm2.properties file (mm2Properties:) instead');
   }
 
@@ -624,22 +634,52 @@ export function discover(input: DiscoveryInput): DiscoveryResult {
   return { clusters: resolved, flows, partialFlows, heartbeatOnlyHerders: herders, policy, notes, looked };
 }
 
-function flowPolicyOf(p: PairEvidence, src: ClusterFacts | undefined, tgt: ClusterFacts | undefined, separator: string, internalSeparatorEnabled: boolean): PolicyInference {
+function separatorReason(p: PairEvidence, othersSeparator: string | null): { separator: string; internalSeparatorEnabled: boolean; confidence: Confidence; reason: string } {
   const e = p.evidence;
+  if (p.separator !== null) {
+    const verified = e.heartbeatKeys.some((h) => h.topic === `${p.source}${p.separator}${HEARTBEATS}` && h.target === p.source);
+    const internalOff = p.internalSeparator === '.' && p.separator !== '.';
+    return {
+      separator: p.separator,
+      internalSeparatorEnabled: !internalOff,
+      confidence: verified ? 'high' : 'medium',
+      reason:
+        `separator "${p.separator}": ${p.source}${p.separator}${HEARTBEATS} on ${p.target}` +
+        (verified ? ` holds heartbeats written into ${p.source}` : '') +
+        (internalOff ? `; the internal topics keep "." (${[...e.checkpoints, ...e.offsetSyncs].map((t) => t.topic).join(', ')}): replication.policy.internal.topic.separator.enabled = false` : ''),
+    };
+  }
+  if (p.internalSeparator !== null) {
+    return {
+      separator: p.internalSeparator,
+      internalSeparatorEnabled: true,
+      confidence: 'medium',
+      reason: `separator "${p.internalSeparator}" from ${[...e.checkpoints, ...e.offsetSyncs].map((t) => t.topic).join(', ')}; no remote heartbeats topic confirms it`,
+    };
+  }
+  return othersSeparator !== null
+    ? { separator: othersSeparator, internalSeparatorEnabled: true, confidence: 'low', reason: `separator "${othersSeparator}" taken from the other flows' topics` }
+    : { separator: '.', internalSeparatorEnabled: true, confidence: 'low', reason: 'separator "." assumed: no MM2 topic name shows one' };
+}
+
+function flowPolicyOf(p: PairEvidence, src: ClusterFacts | undefined, tgt: ClusterFacts | undefined, othersSeparator: string | null): PolicyInference {
+  const e = p.evidence;
+  const sep = separatorReason(p, othersSeparator);
   const prefixed = e.remoteTopics?.topics ?? [];
-  const base = { separator, internalSeparatorEnabled };
+  const base = { separator: sep.separator, internalSeparatorEnabled: sep.internalSeparatorEnabled };
+  const lower = (a: Confidence, b: Confidence): Confidence => (CONFIDENCE_RANK[a] < CONFIDENCE_RANK[b] ? a : b);
   if (prefixed.length > 0) {
     return {
       ...base,
       kind: 'default',
-      confidence: 'high',
-      reasons: [`${prefixed.length} topic(s) on ${p.target} carry the prefix ${p.source}${separator}: ${list(prefixed)}`],
+      confidence: lower('high', sep.confidence),
+      reasons: [`${prefixed.length} topic(s) on ${p.target} carry the prefix ${p.source}${sep.separator}: ${list(prefixed)}`, sep.reason],
     };
   }
   if (!src || !tgt) {
-    return { ...base, kind: 'default', confidence: 'low', reasons: [`no topic on ${p.target} carries the prefix ${p.source}${separator}, and without both clusters the names cannot be compared`] };
+    return { ...base, kind: 'default', confidence: 'low', reasons: [`no topic on ${p.target} carries the prefix ${p.source}${sep.separator}, and without both clusters the names cannot be compared`, sep.reason] };
   }
-  const sourceData = [...src.topicNames].filter((t) => !isInfrastructure(t, separator)).length;
+  const sourceData = [...src.topicNames].filter((t) => !isInfrastructure(t, sep.separator) && !t.startsWith(`${p.target}${sep.separator}`)).length;
   if (e.sameNameTopics.length > 0) {
     const samePartitions = e.sameNameTopics.filter((t) => src.partitions.get(t) === tgt.partitions.get(t));
     const proof = [
@@ -647,14 +687,16 @@ function flowPolicyOf(p: PairEvidence, src: ClusterFacts | undefined, tgt: Clust
       e.checkpoints.length > 0 ? `checkpoints ${e.checkpoints[0]!.topic}` : null,
       e.offsetSyncs.length > 0 ? `offset syncs ${e.offsetSyncs[0]!.topic}` : null,
     ].filter((x): x is string => x !== null);
+    const all = samePartitions.length === e.sameNameTopics.length;
     return {
       ...base,
       kind: 'identity',
-      confidence: samePartitions.length === e.sameNameTopics.length ? 'high' : 'medium',
+      confidence: lower(all ? 'high' : 'medium', sep.confidence === 'low' ? 'medium' : 'high'),
       reasons: [
-        `no topic on ${p.target} carries the prefix ${p.source}${separator}, while ${e.sameNameTopics.length} topic(s) of ${p.source} exist on ${p.target} under the same name (${list(e.sameNameTopics)})` +
-          (samePartitions.length === e.sameNameTopics.length ? ', with the same partition counts' : `; ${e.sameNameTopics.length - samePartitions.length} differ in partition count`) +
+        `no topic on ${p.target} carries the prefix ${p.source}${sep.separator}, while ${e.sameNameTopics.length} topic(s) of ${p.source} exist on ${p.target} under the same name (${list(e.sameNameTopics)})` +
+          (all ? ', with the same partition counts' : `; ${e.sameNameTopics.length - samePartitions.length} differ in partition count`) +
           `, and ${proof.join(', ')} show${proof.length === 1 ? 's' : ''} that MM2 runs ${p.source}->${p.target}`,
+        sep.reason,
       ],
     };
   }
@@ -666,33 +708,47 @@ function flowPolicyOf(p: PairEvidence, src: ClusterFacts | undefined, tgt: Clust
       sourceData === 0
         ? `${p.source} has no data topics yet, so no name shows whether MM2 prefixes copies`
         : `none of the ${sourceData} data topic(s) of ${p.source} is on ${p.target}, prefixed or not: the topic filter may exclude them or MM2 has not copied them yet`,
+      sep.reason,
     ],
   };
 }
 
-function overallPolicy(flows: DiscoveredFlow[], separator: string, internalSeparatorEnabled: boolean, sepConfidence: Confidence, sepReasons: string[], notes: string[]): PolicyInference {
-  const rank: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
-  const judged = flows.filter((f) => f.policy.confidence !== 'low');
-  const kinds = new Set(judged.map((f) => f.policy.kind));
-  let kind: PolicyInference['kind'] = 'default';
-  let kindConfidence: Confidence = 'low';
-  const reasons = [...sepReasons];
-  if (kinds.size === 1) {
-    kind = [...kinds][0]!;
-    kindConfidence = judged.reduce<Confidence>((acc, f) => (rank[f.policy.confidence] > rank[acc] ? f.policy.confidence : acc), 'low');
-    reasons.push(`${kind} policy: ${judged.map((f) => `${f.source}->${f.target}: ${f.policy.reasons[0]}`).join('; ')}`);
-  } else if (kinds.size > 1) {
-    const counts = judged.reduce((m, f) => m.set(f.policy.kind, (m.get(f.policy.kind) ?? 0) + 1), new Map<string, number>());
-    kind = (counts.get('identity') ?? 0) > (counts.get('default') ?? 0) ? 'identity' : 'default';
-    kindConfidence = 'low';
-    notes.push(`flows disagree on the replication policy (${judged.map((f) => `${f.source}->${f.target}: ${f.policy.kind}`).join(', ')}); mirrorwatch takes one policy per configuration: ${kind}`);
-    reasons.push(`${kind} policy: most flows with clear evidence use it`);
-  } else {
-    reasons.push(flows.length === 0 ? 'default policy assumed: no flow found' : `default policy assumed: ${flows[0]!.policy.reasons[0]}`);
+const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
+
+function overallPolicy(flows: DiscoveredFlow[], fallback: ReturnType<Votes['best']>, notes: string[]): PolicyInference {
+  const reasons: string[] = [];
+  if (flows.length === 0) {
+    return {
+      kind: 'default',
+      separator: fallback?.value ?? '.',
+      internalSeparatorEnabled: true,
+      confidence: 'low',
+      reasons: [fallback ? `separator "${fallback.value}": ${list(fallback.reasons, 3)}; no flow found` : 'default policy and separator "." assumed: no flow found'],
+    };
   }
-  if (sepConfidence === 'low') reasons.push('separator "." assumed: no MM2 topic name shows one');
-  // A separator matters only where names carry a prefix; for the identity policy it names the
-  // remote heartbeats and internal topics.
-  const confidence: Confidence = rank[sepConfidence] < rank[kindConfidence] ? sepConfidence : kindConfidence;
-  return { kind, separator, internalSeparatorEnabled, confidence, reasons };
+  // One configuration, one policy: the flows' most common one, preferring clear evidence.
+  const key = (f: DiscoveredFlow): string => `${f.policy.kind}\u0000${f.policy.separator}\u0000${f.policy.internalSeparatorEnabled}`;
+  const weight = new Map<string, { n: number; best: Confidence; flows: DiscoveredFlow[] }>();
+  for (const f of flows) {
+    const k = key(f);
+    const w = weight.get(k) ?? { n: 0, best: 'low' as Confidence, flows: [] };
+    w.n += CONFIDENCE_RANK[f.policy.confidence];
+    if (CONFIDENCE_RANK[f.policy.confidence] > CONFIDENCE_RANK[w.best]) w.best = f.policy.confidence;
+    w.flows.push(f);
+    weight.set(k, w);
+  }
+  const ranked = [...weight.entries()].sort((a, b) => b[1].n - a[1].n || byText(a[0], b[0]));
+  const [, top] = ranked[0]!;
+  const chosen = top.flows[0]!.policy;
+  for (const f of top.flows) reasons.push(`${f.source}->${f.target}: ${f.policy.reasons.join('; ')}`);
+  let confidence = top.best;
+  if (ranked.length > 1) {
+    const judged = ranked.slice(1).flatMap(([, w]) => w.flows).filter((f) => f.policy.confidence !== 'low');
+    const describe = (f: DiscoveredFlow): string => `${f.source}->${f.target}: ${f.policy.kind} "${f.policy.separator}"`;
+    if (judged.length > 0) {
+      confidence = 'low';
+      notes.push(`flows show different policies (${flows.map(describe).join(', ')}); mirrorwatch takes one policy per configuration: ${chosen.kind} "${chosen.separator}"; run a second mirrorwatch for the others`);
+    }
+  }
+  return { kind: chosen.kind, separator: chosen.separator, internalSeparatorEnabled: chosen.internalSeparatorEnabled, confidence, reasons };
 }
