@@ -592,7 +592,7 @@ export function discover(input: DiscoveryInput): DiscoveryResult {
     if (newest !== null && newest > STALE_HEARTBEAT_SECONDS) {
       flowNotes.push(`the newest heartbeat that travelled this flow is ${Math.round(newest)} s old: MM2 may no longer run it (its topics stay behind when it stops)`);
     }
-    if (e.remoteHeartbeats.length === 0) {
+    if (e.remoteHeartbeats.length === 0 && tgt) {
       flowNotes.push(`no ${p.source}${sep}heartbeats on ${p.target}: heartbeats are not emitted into ${p.source} (or not replicated); the flow is watched without a heartbeat signal`);
     }
     if (e.offsetSyncs.length > 1) flowNotes.push(`more than one offset-syncs topic is attributed to this flow (${e.offsetSyncs.map((o) => `${o.topic} on ${o.cluster}`).join(', ')}); using the first`);
