@@ -6,6 +6,7 @@ import { VERSION } from '../version.js';
 import { collect } from './args.js';
 import { checkConfigCommand } from './checkConfigCommand.js';
 import { processIo } from './commandIo.js';
+import { runDiscover } from './discoverCommand.js';
 import { runLag } from './lagCommand.js';
 import { runLint } from './lintCommand.js';
 import { runCommand } from './runCommand.js';
@@ -92,6 +93,15 @@ program
   .option('--kafka-version <version>', 'Kafka version MM2 runs (default 4): keys removed in 4.0 are errors from 4 on, warnings before')
   .option('--check-topics', 'connect to the clusters and report topic filters that match no topic')
   .action((file: string, opts) => exitWith(runLint(file, opts, processIo())));
+
+program
+  .command('discover')
+  .description('find the flows MM2 runs between clusters from its own topics; print them with evidence, the replication policy and a YAML config; exit 0, 1 when none, 2 when unreachable')
+  .option('--bootstrap <[alias=]host:port>', 'a cluster (repeatable); the alias is learned from MM2\'s heartbeats when not given', collect)
+  .option('--json', 'print the result as JSON')
+  .option('--yaml', 'print only the YAML configuration')
+  .option('--log-level <level>', 'log to stderr at this level (default: fatal)')
+  .action((opts) => exitWith(runDiscover(opts, processIo())));
 
 try {
   await program.parseAsync(process.argv);
