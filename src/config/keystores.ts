@@ -81,6 +81,17 @@ function checkedKey(pem: string, passphrase?: string): { key: string } | { kind:
   }
 }
 
+/** A PEM private key, decrypted with `password` when it is encrypted, as unencrypted PKCS#8. */
+export function readPemPrivateKey(text: string, password: string | undefined): StoreResult<string> {
+  const block = PEM_KEY.exec(text);
+  if (!block) return fail('empty', 'holds no PEM private key');
+  const encrypted = block[1] === 'ENCRYPTED PRIVATE KEY' || /Proc-Type: 4,ENCRYPTED/.test(block[0]);
+  if (encrypted && password === undefined) return fail('key-password', 'holds an encrypted private key but no key password is set');
+  const key = checkedKey(block[0], encrypted ? password : undefined);
+  if ('kind' in key) return fail(key.kind, key.message);
+  return { ok: true, value: key.key, notes: [] };
+}
+
 // ---------------------------------------------------------------- PEM (Kafka's ssl.*.type = PEM)
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -95,15 +106,12 @@ function pemCerts(text: string): string[] | StoreResult<never> {
 }
 
 function pemKeystore(text: string, keyPassword: string | undefined): StoreResult<KeyMaterial> {
-  const keyBlock = PEM_KEY.exec(text);
-  if (!keyBlock) return fail('empty', 'holds no PEM private key');
-  if (keyBlock[1] === 'ENCRYPTED PRIVATE KEY' && keyPassword === undefined) return fail('key-password', 'holds an encrypted private key but no key password is set');
-  const key = checkedKey(keyBlock[0], keyBlock[1] === 'ENCRYPTED PRIVATE KEY' ? keyPassword : undefined);
-  if ('kind' in key) return fail(key.kind, key.message);
+  const key = readPemPrivateKey(text, keyPassword);
+  if (!key.ok) return key;
   const certs = pemCerts(text);
   if (!Array.isArray(certs)) return certs;
   if (certs.length === 0) return fail('empty', 'holds no PEM certificate');
-  return { ok: true, value: { cert: certs.join(''), key: key.key }, notes: [] };
+  return { ok: true, value: { cert: certs.join(''), key: key.value }, notes: [] };
 }
 
 // ---------------------------------------------------------------- PKCS12 (node-forge)
@@ -165,6 +173,8 @@ function openPkcs12(bytes: Buffer, password: string | undefined): P12Contents | 
 
 type JksEntry = ReturnType<typeof jks.parseJks>[number];
 
+const KEY_ALGORITHMS: Record<string, string> = { '1.3.101.112': 'Ed25519', '1.3.101.113': 'Ed448', '1.3.101.110': 'X25519', '1.3.101.111': 'X448', '1.2.840.113549.1.1.10': 'RSASSA-PSS' };
+
 function openJks(bytes: Buffer, password: string | undefined): JksEntry[] | StoreResult<never> {
   try {
     return jks.parseJks(bytes, password ?? '');
@@ -219,7 +229,9 @@ export function readKeystore(bytes: Buffer, type: StoreType | undefined, storePa
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/Cannot recover key/.test(msg)) return fail('key-password', `the private key "${first.alias}" cannot be decrypted: wrong key password`);
-    return fail('unsupported', `the private key "${first.alias}" cannot be read (${msg})`);
+    const oid = /algorithm ([0-9]+(?:\.[0-9]+)+)/.exec(msg)?.[1];
+    const alg = oid ? `key algorithm ${KEY_ALGORITHMS[oid] ?? oid}` : `its protection (${msg})`;
+    return fail('unsupported', `the private key "${first.alias}" uses ${alg}, which mirrorwatch cannot read from a JKS store (RSA, EC and DSA keys are supported): convert the store to PKCS12 with \`keytool -importkeystore -deststoretype PKCS12\``);
   }
   const key = checkedKey(decrypted);
   if ('kind' in key) return fail(key.kind, key.message);
