@@ -196,7 +196,7 @@ http:
       `clusters[0].tls.keystoreFile: cannot read keystore ${path.join(dir, 'missing.jks')}: no such file`,
       `clusters[1].tls.truststoreFile: ${path.join(dir, 'config.yaml')} is not a JKS, PKCS12 or PEM store (its content is none of JKS, PKCS12 or PEM)`,
     ]);
-    fs.writeFileSync(path.join(dir, 'ok.yaml'), 'clusters: [{ alias: a, bootstrapServers: a:1 }, { alias: b, bootstrapServers: b:1 }]\nflows: [{ source: a, target: b }]\nhttp:\n  tls: { keystoreFile: client.p12, keystorePassword: \"${env:HTTP_KS}\" }\n');
+    fs.writeFileSync(path.join(dir, 'ok.yaml'), 'clusters: [{ alias: a, bootstrapServers: a:1 }, { alias: b, bootstrapServers: b:1 }]\nflows: [{ source: a, target: b }]\nhttp:\n  tls: { keystoreFile: client.p12, keystorePassword: "${env:HTTP_KS}" }\n');
     const ok = loadConfig(path.join(dir, 'ok.yaml'), { HTTP_KS: STORE_SECRET });
     sameKeyPair({ cert: ok.http.tls!.cert, key: ok.http.tls!.key });
     expect(ok.http.tls!.keystore).toEqual({ file: path.join(dir, 'client.p12'), type: 'PKCS12' });
