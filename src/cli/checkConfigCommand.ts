@@ -3,7 +3,7 @@
 // the file says, though mirrorwatch can watch it), 2 invalid (mirrorwatch cannot use it).
 import { formatFinding } from '../config/lint.js';
 import { redactConfig } from '../config/redact.js';
-import { configVerdict } from '../config/verdict.js';
+import { configVerdict, type ConfigVerdict } from '../config/verdict.js';
 import { EXIT_CONFIG } from './configOption.js';
 
 export function checkConfigCommand(opts: { config?: string; json?: boolean }): void {
@@ -21,7 +21,7 @@ export function runCheckConfig(
     stderr.write('mirrorwatch: no configuration given: pass -c FILE (YAML, mm2.properties or a Strimzi KafkaMirrorMaker2 resource) or set MIRRORWATCH_CONFIG\n');
     return EXIT_CONFIG;
   }
-  const verdict = configVerdict(file, env);
+  const verdict = withUnusableStores(configVerdict(file, env));
   const { config } = verdict;
   if (opts.json) {
     stdout.write(
@@ -35,6 +35,10 @@ export function runCheckConfig(
   const head = verdict.errors > 0 ? `${config.file}: ${verdict.errors} error${verdict.errors === 1 ? '' : 's'}, ${verdict.warnings} warning${verdict.warnings === 1 ? '' : 's'}` : `${config.file}: OK${verdict.warnings > 0 ? ` (${verdict.warnings} warning${verdict.warnings === 1 ? '' : 's'})` : ''}`;
   const lines = [head];
   lines.push(`clusters: ${config.clusters.map((c) => `${c.alias} (${c.bootstrapServers.join(',')})`).join(', ')}`);
+  for (const c of config.clusters) {
+    const stores = [c.tls?.keystore ? `keystore ${c.tls.keystore.file} (${c.tls.keystore.type})` : '', c.tls?.truststore ? `truststore ${c.tls.truststore.file} (${c.tls.truststore.type})` : ''].filter((x) => x !== '');
+    if (stores.length > 0) lines.push(`cluster ${c.alias}: TLS ${stores.join(', ')}${c.tls?.unusable ? ': UNUSABLE' : ''}`);
+  }
   for (const f of config.flows) {
     const hb = !f.heartbeatsExpected ? 'not expected' : f.heartbeatsAuto ? 'auto (expected once the remote heartbeats topic exists)' : 'expected';
     const connect = f.connectOffsetsTopic !== undefined ? `; Connect offsets in ${f.connectOffsetsTopic}${f.sourceConnectorName ? ` (connector ${f.sourceConnectorName})` : ''}` : '';
@@ -47,4 +51,16 @@ export function runCheckConfig(
   lines.push(`poll every ${config.poll.intervalMs} ms, timeout ${config.poll.timeoutMs} ms; http ${config.http.host}:${config.http.port}; granularity ${config.granularity}`);
   stdout.write(`${lines.join('\n')}\n`);
   return verdict.exitCode;
+}
+
+/**
+ * A keystore or truststore that cannot be opened does not stop the daemon (only its cluster is
+ * down, with the reason logged once), but check-config is where to learn it first: an error.
+ */
+function withUnusableStores(v: ConfigVerdict): ConfigVerdict {
+  const extra = (v.config?.clusters ?? []).flatMap((c) =>
+    c.tls?.unusable ? [{ file: v.config!.file, key: `${c.alias}.tls`, severity: 'error' as const, rule: 'config' as const, message: `cluster ${c.alias}: ${c.tls.unusable}; mirrorwatch reports this cluster down` }] : [],
+  );
+  if (extra.length === 0) return v;
+  return { ...v, findings: [...v.findings, ...extra], errors: v.errors + extra.length, exitCode: v.exitCode === 0 ? 1 : v.exitCode };
 }

@@ -1,6 +1,6 @@
 // The intermediate form both inputs (YAML and mm2.properties) are turned into before secrets and
 // PEM files are read. `where` fields say where each setting came from, for error messages.
-import type { SaslConfig } from '../core/types.js';
+import type { SaslConfig, StoreType } from '../core/types.js';
 
 export interface Where {
   file: string;
@@ -15,13 +15,40 @@ export interface FileRef {
   where: Where;
 }
 
+/** One secret, from exactly one source. Read in resolve.ts; messages name the source, never the value. */
+export interface SecretDraft {
+  /** Already in hand (e.g. an mm2.properties value whose config provider variables are resolved). */
+  value?: string;
+  /** Name of an environment variable. */
+  env?: string;
+  /** Absolute path of a file holding the secret (one final newline is not part of it). */
+  file?: string;
+  /** Text holding `${provider:[path:]key}` variables (YAML: the built-in file, env and dir providers). */
+  variables?: string;
+  where: Where;
+}
+
+/** A Java keystore or truststore (JKS, PKCS12) or a Kafka PEM store. */
+export interface StoreDraft {
+  file: FileRef;
+  /** Declared type; undefined: whatever the content is. */
+  type?: StoreType;
+  password?: SecretDraft;
+  /** Keystores: the private key's password (`ssl.key.password`), default the store password. */
+  keyPassword?: SecretDraft;
+}
+
 export interface TlsDraft {
+  keystore?: StoreDraft;
+  truststore?: StoreDraft;
   ca?: string;
   caFile?: FileRef;
   cert?: string;
   certFile?: FileRef;
   key?: string;
   keyFile?: FileRef;
+  /** Password of an encrypted PEM key (keyFile / key). */
+  keyPassword?: SecretDraft;
   rejectUnauthorized?: boolean;
   servername?: string;
 }
@@ -33,6 +60,8 @@ export interface SaslDraft {
   password?: string;
   passwordEnv?: { name: string; where: Where };
   passwordFile?: FileRef;
+  /** YAML `password:` holding config provider variables. */
+  passwordVariables?: { text: string; where: Where };
   where: Where;
 }
 

@@ -18,6 +18,7 @@ import { resolveHttpProtection } from './httpProtection.js';
 import { importMm2Properties, type Mm2Import } from './mm2Import.js';
 import { ConfigError, type ConfigProblem } from './problems.js';
 import { resolveCluster } from './resolve.js';
+import { SecretReader, yamlSecret, yamlStore } from './secrets.js';
 import { importStrimziMirrorMaker2, isStrimziMirrorMaker2 } from './strimzi.js';
 import { configSchema, schemaProblems, type YamlCluster, type YamlConfig, type YamlFlow, type YamlRegion } from './schema.js';
 
@@ -49,7 +50,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 function fromProperties(file: string, bytes: Buffer, env: NodeJS.ProcessEnv): MirrorwatchConfig {
-  const imported = importMm2Properties(bytes, file);
+  const imported = importMm2Properties(bytes, file, { env });
   if (imported.problems.length > 0) throw new ConfigError(imported.problems);
   return build(file, {}, imported, env);
 }
@@ -110,7 +111,7 @@ function importReferenced(bytes: Buffer, file: string, env: NodeJS.ProcessEnv): 
     if (!isStrimziMirrorMaker2(doc)) throw new ConfigError([{ file, message: 'expected an mm2.properties file or a Strimzi resource of kind KafkaMirrorMaker2' }]);
     return importStrimziMirrorMaker2(doc, file, { env });
   }
-  return importMm2Properties(bytes, file);
+  return importMm2Properties(bytes, file, { env });
 }
 
 function yamlTls(file: string, base: string, t: YamlCluster['tls']): TlsDraft | undefined {
@@ -125,6 +126,13 @@ function yamlTls(file: string, base: string, t: YamlCluster['tls']): TlsDraft | 
   if (ca) out.caFile = ca;
   if (cert) out.certFile = cert;
   if (key) out.keyFile = key;
+  const stores = t as Record<string, unknown>;
+  const keystore = yamlStore(file, `${base}.tls`, stores, 'keystore');
+  const truststore = yamlStore(file, `${base}.tls`, stores, 'truststore');
+  if (keystore) out.keystore = keystore;
+  if (truststore) out.truststore = truststore;
+  const keyPassword = keystore ? undefined : yamlSecret(file, `${base}.tls`, stores, 'keyPassword');
+  if (keyPassword) out.keyPassword = keyPassword;
   if (t.servername !== undefined) out.servername = t.servername;
   return out;
 }
@@ -136,6 +144,7 @@ function yamlSasl(file: string, base: string, s: NonNullable<YamlCluster['sasl']
   if (s.passwordFile !== undefined) {
     out.passwordFile = { path: relativeTo(file, s.passwordFile), where: { file, path: `${base}.sasl.passwordFile` } };
   }
+  if (s.password !== undefined) out.passwordVariables = { text: s.password, where: { file, path: `${base}.sasl.password` } };
   return out;
 }
 
@@ -325,10 +334,11 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
   }
 
   const regions = cfg.regions ? expandRegions(file, cfg.regions, problems) : undefined;
-  const httpProtection = resolveHttpProtection(file, cfg.http, problems);
+  const secrets = new SecretReader(env);
+  const httpProtection = resolveHttpProtection(file, cfg.http, problems, secrets);
 
   // ---- secrets and PEM files last: only worth reading when the rest holds together
-  const clusters = problems.length === 0 ? drafts.map((d) => resolveCluster(d, env, problems)) : [];
+  const clusters = problems.length === 0 ? drafts.map((d) => resolveCluster(d, env, problems, secrets)) : [];
   if (problems.length > 0) throw new ConfigError(problems);
   for (const c of clusters) {
     if (c.requestTimeoutMs >= timeoutMs) {

@@ -4,14 +4,18 @@
 // these keys are never quoted in messages, since several of them are secrets.
 import path from 'node:path';
 import type { ConfigWarning, SaslConfig } from '../core/types.js';
-import type { SaslDraft, TlsDraft, Where } from './drafts.js';
+import type { SaslDraft, SecretDraft, StoreDraft, TlsDraft, Where } from './drafts.js';
 import { parseJaasConfig } from './jaas.js';
 import { javaTrim } from './javaValues.js';
+import { normaliseStoreType } from './keystores.js';
 
 export interface PropValue {
   key: string;
+  /** The value, config provider variables resolved (when the loader resolves them). */
   value: string;
   line: number;
+  /** The value as written, when variables were resolved into `value`: what messages may quote. */
+  written?: string;
 }
 
 export interface ClientImport {
@@ -71,45 +75,59 @@ export function importClientSettings(
     else
       warn(
         proto,
-        `cluster ${alias}: security.protocol "${proto.value}" is not one of ${PROTOCOLS.join(', ')}; MM2 refuses it, mirrorwatch connects with PLAINTEXT`,
+        `cluster ${alias}: security.protocol "${proto.written ?? proto.value}" is not one of ${PROTOCOLS.join(', ')}; MM2 refuses it, mirrorwatch connects with PLAINTEXT`,
       );
   }
   const useTls = protocol === 'SSL' || protocol === 'SASL_SSL';
   const useSasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
 
+  const secret = (p: PropValue | undefined): SecretDraft | undefined => (p ? { value: p.value, where: where(p) } : undefined);
+  /** A JKS or PKCS12 store; undefined (with a warning) for a type mirrorwatch cannot read. */
+  const store = (kind: 'keystore' | 'truststore', location: PropValue, typeName: string, password: PropValue | undefined): StoreDraft | undefined => {
+    const type = normaliseStoreType(typeName);
+    if (type === undefined) {
+      warn(location, `cluster ${alias}: mirrorwatch cannot read ${typeName} ${kind}s (it reads JKS, PKCS12 and PEM); ${kind === 'truststore' ? 'it trusts the system CAs instead' : 'it presents no client certificate'}`);
+      return undefined;
+    }
+    const out: StoreDraft = { file: fileRef(location), type };
+    const pw = secret(password);
+    if (pw) out.password = pw;
+    return out;
+  };
+
   let tls: TlsDraft | undefined;
   if (useTls) {
     tls = { rejectUnauthorized: true };
+    // Kafka's default store type is JKS.
     const tsType = javaTrim(lookup('ssl.truststore.type')?.value ?? 'JKS').toUpperCase();
     const tsLocation = lookup('ssl.truststore.location');
     const tsCerts = lookup('ssl.truststore.certificates');
     if (tsCerts) tls.ca = tsCerts.value;
     else if (tsLocation && tsType === 'PEM') tls.caFile = fileRef(tsLocation);
-    else if (tsLocation)
-      warn(
-        tsLocation,
-        `cluster ${alias}: mirrorwatch cannot read ${tsType} truststores; it trusts the system CAs instead. Export the CA certificate as PEM and set ssl.truststore.type = PEM, or set clusters[].tls.caFile in a mirrorwatch YAML file`,
-      );
+    else if (tsLocation) {
+      const ts = store('truststore', tsLocation, tsType, lookup('ssl.truststore.password'));
+      if (ts) tls.truststore = ts;
+    }
     const ksType = javaTrim(lookup('ssl.keystore.type')?.value ?? 'JKS').toUpperCase();
     const ksLocation = lookup('ssl.keystore.location');
     const ksChain = lookup('ssl.keystore.certificate.chain');
     const ksKey = lookup('ssl.keystore.key');
+    const keyPassword = lookup('ssl.key.password');
     if (ksChain && ksKey) {
       tls.cert = ksChain.value;
       tls.key = ksKey.value;
+      if (keyPassword) tls.keyPassword = secret(keyPassword)!;
     } else if (ksLocation && ksType === 'PEM') {
       // A PEM keystore holds the private key and the certificate chain in one file.
       tls.certFile = fileRef(ksLocation);
       tls.keyFile = fileRef(ksLocation);
+      if (keyPassword) tls.keyPassword = secret(keyPassword)!;
     } else if (ksLocation) {
-      warn(
-        ksLocation,
-        `cluster ${alias}: mirrorwatch cannot read ${ksType} keystores, so it presents no client certificate. Use a PEM keystore, or clusters[].tls.certFile and keyFile in a mirrorwatch YAML file`,
-      );
-    }
-    const keyPassword = lookup('ssl.key.password');
-    if (keyPassword && (tls.key !== undefined || tls.keyFile !== undefined)) {
-      warn(keyPassword, `cluster ${alias}: encrypted private keys are not supported; provide an unencrypted PEM key`);
+      const ks = store('keystore', ksLocation, ksType, lookup('ssl.keystore.password'));
+      if (ks) {
+        if (keyPassword) ks.keyPassword = secret(keyPassword)!;
+        tls.keystore = ks;
+      }
     }
     const eia = lookup('ssl.endpoint.identification.algorithm');
     if (eia && javaTrim(eia.value) === '') {
@@ -142,11 +160,6 @@ export function importClientSettings(
         warn(jaas, `cluster ${alias}: cannot read sasl.jaas.config (${parsed.reason}); connecting without SASL`);
       } else if (username === undefined || password === undefined) {
         warn(jaas, `cluster ${alias}: sasl.jaas.config has no username and password options; connecting without SASL`);
-      } else if (/\$\{[^}]*\}/.test(username + password)) {
-        warn(
-          jaas,
-          `cluster ${alias}: sasl.jaas.config uses a config provider reference (\${...}), which mirrorwatch cannot resolve; set clusters[].sasl with passwordEnv or passwordFile in a mirrorwatch YAML file`,
-        );
       } else {
         sasl = { mechanism, username, password, where: where(jaas) };
       }

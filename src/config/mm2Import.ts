@@ -6,7 +6,9 @@ import { DEFAULTS, DEFAULT_REPLICATION_POLICY_CLASS, IDENTITY_REPLICATION_POLICY
 import type { ClusterDraft, FlowDraft } from './drafts.js';
 import { parseJavaProperties, type PropertyEntry } from './javaProperties.js';
 import { configDefBoolean, configDefList, hasInlineComment, intendedValue, javaTrim } from './javaValues.js';
+import { declaredProviders, hasVariable, providerProblem, substituteVariables } from './configProviders.js';
 import { importClientSettings, type PropValue } from './mm2Clients.js';
+import { ProviderReader } from './providerReaders.js';
 import type { ConfigProblem } from './problems.js';
 import {
   connectorSetting,
@@ -56,9 +58,57 @@ interface Ctx {
   prop: (key: string) => PropValue | undefined;
   warnings: ConfigWarning[];
   problems: ConfigProblem[];
+  /** A client setting (bootstrap.servers, security.protocol, sasl.*, ssl.*), variables resolved when the loader asks. */
+  client: (key: string) => PropValue | undefined;
 }
 
-export function importMm2Properties(input: Buffer | string, file: string): Mm2Import {
+/** Keys mirrorwatch reads besides client settings, where a variable is read as written. */
+const MODELLED_KEY = /(^|\.)(clusters|topics|topics\.exclude|topics\.blacklist|enabled|emit\.heartbeats\.enabled|heartbeats\.replication\.enabled|replication\.policy\.[a-z.]+|offset-syncs\.topic\.location|offset\.storage\.topic|source\.cluster\.alias)$/;
+
+/**
+ * MirrorMakerConfig transforms client settings with the providers of `config.providers`. The
+ * loader does the same for the client settings mirrorwatch uses; a variable it cannot resolve is a
+ * problem naming the key and line, since MM2 would use the text as written.
+ */
+function setUpProviders(ctx: Ctx, options: Mm2ImportOptions): void {
+  for (const [key, e] of ctx.byKey) {
+    if (MODELLED_KEY.test(key) && !key.startsWith('config.providers') && hasVariable(e.value)) {
+      ctx.warnings.push({
+        file: ctx.file,
+        line: e.line,
+        key,
+        message: `${key} holds a config provider variable; mirrorwatch resolves variables only in client settings (bootstrap.servers, security.protocol, sasl.*, ssl.*) and reads this value as written`,
+      });
+    }
+  }
+  const env = options.env;
+  if (!env) return;
+  const providers = declaredProviders((k) => ctx.prop(k), ctx.byKey.keys());
+  const reader = new ProviderReader(providers, { env, baseDir: process.cwd(), undeclared: (v) => providerProblem(v, providers) ?? 'unknown provider' });
+  const reported = new Set<string>();
+  ctx.client = (k) => {
+    const p = ctx.prop(k);
+    if (!p || !hasVariable(p.value)) return p;
+    const s = substituteVariables(p.value, reader.lookup);
+    for (const u of s.unresolved) {
+      const id = `${p.key}\u0000${u.variable.text}`;
+      if (reported.has(id)) continue;
+      reported.add(id);
+      ctx.problems.push({ file: ctx.file, line: p.line, path: p.key, message: `${u.variable.text} cannot be resolved: ${u.reason}` });
+    }
+    return { key: p.key, value: s.value, line: p.line, written: p.value };
+  };
+}
+
+export interface Mm2ImportOptions {
+  /**
+   * Resolve config provider variables in client settings, reading files and this environment
+   * (the loader). Without it (lint) values stay as written and nothing outside the file is read.
+   */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function importMm2Properties(input: Buffer | string, file: string, options: Mm2ImportOptions = {}): Mm2Import {
   const parsed = parseJavaProperties(input);
   const ctx: Ctx = {
     file,
@@ -71,6 +121,7 @@ export function importMm2Properties(input: Buffer | string, file: string): Mm2Im
     },
     warnings: [],
     problems: parsed.problems.map((p) => ({ file, line: p.line, message: p.message })),
+    client: (k) => ctx.prop(k),
   };
   for (const e of parsed.entries) {
     const prev = ctx.byKey.get(e.key);
@@ -87,6 +138,7 @@ export function importMm2Properties(input: Buffer | string, file: string): Mm2Im
   const result = emptyMm2Import(file, ctx.warnings, ctx.problems);
   const aliases = importAliases(ctx);
   if (!aliases) return result;
+  setUpProviders(ctx, options);
   result.clusters = importClusters(ctx, aliases);
   result.replicationPolicy = importPolicy(ctx);
 
@@ -129,11 +181,11 @@ function importAliases(ctx: Ctx): string[] | undefined {
 }
 
 function importClusters(ctx: Ctx, aliases: string[]): ClusterDraft[] {
-  const { file, prop } = ctx;
+  const { file } = ctx;
   const clusters: ClusterDraft[] = [];
   for (const alias of aliases) {
     // MirrorMakerConfig.clusterProps: `<alias>.x`, else the top-level client setting `x`.
-    const bs = prop(`${alias}.bootstrap.servers`) ?? prop('bootstrap.servers');
+    const bs = ctx.client(`${alias}.bootstrap.servers`) ?? ctx.client('bootstrap.servers');
     const servers = bs ? configDefList(bs.value).filter((x) => x !== '') : [];
     if (!bs || servers.length === 0) {
       ctx.problems.push({
@@ -149,7 +201,7 @@ function importClusters(ctx: Ctx, aliases: string[]): ClusterDraft[] {
       if (CLIENT_KEY.test(k)) clientKeys.add(k);
       if (k.startsWith(`${alias}.`) && CLIENT_KEY.test(k.slice(alias.length + 1))) clientKeys.add(k.slice(alias.length + 1));
     }
-    const client = importClientSettings(alias, (k) => prop(`${alias}.${k}`) ?? prop(k), clientKeys, file);
+    const client = importClientSettings(alias, (k) => ctx.client(`${alias}.${k}`) ?? ctx.client(k), clientKeys, file);
     ctx.warnings.push(...client.warnings);
     clusters.push({
       alias,

@@ -8,6 +8,7 @@ import type { ConfigProblem } from './problems.js';
 import { formatPath } from './problems.js';
 import { splitConfigDefList } from '../core/javaRegex.js';
 import { filterListProblem, yamlEntryCommaProblem } from './regex.js';
+import { checkSecret, secretShape, storeTypeSchema } from './secrets.js';
 
 const DURATION_HINT = 'use e.g. "500ms", "10s", "2m", "1h" or a number of milliseconds';
 
@@ -73,19 +74,45 @@ const bootstrapServers = stringList('host:port strings').superRefine((list, ctx)
   });
 });
 
-const tls = z.union(
-  [
-    z.boolean(),
-    z.strictObject({
-      caFile: z.string().min(1).optional(),
-      certFile: z.string().min(1).optional(),
-      keyFile: z.string().min(1).optional(),
-      rejectUnauthorized: z.boolean().optional(),
-      servername: z.string().min(1).optional(),
-    }),
-  ],
-  { error: 'expected true, false or an object with caFile, certFile, keyFile, rejectUnauthorized, servername' },
-);
+const tlsObject = z
+  .strictObject({
+    caFile: z.string().min(1).optional(),
+    certFile: z.string().min(1).optional(),
+    keyFile: z.string().min(1).optional(),
+    keystoreFile: z.string().min(1).optional(),
+    keystoreType: storeTypeSchema.optional(),
+    ...secretShape('keystorePassword'),
+    ...secretShape('keyPassword'),
+    truststoreFile: z.string().min(1).optional(),
+    truststoreType: storeTypeSchema.optional(),
+    ...secretShape('truststorePassword'),
+    rejectUnauthorized: z.boolean().optional(),
+    servername: z.string().min(1).optional(),
+  })
+  .superRefine((t, ctx) => {
+    for (const name of ['keystorePassword', 'keyPassword', 'truststorePassword']) checkSecret(t, name, ctx);
+    if (t.keystoreFile !== undefined && (t.certFile !== undefined || t.keyFile !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['keystoreFile'], message: 'set either keystoreFile or certFile and keyFile, not both' });
+    }
+    if (t.truststoreFile !== undefined && t.caFile !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['truststoreFile'], message: 'set either truststoreFile or caFile, not both' });
+    }
+    const orphan = (key: string, needs: string): void => {
+      if ((t as Record<string, unknown>)[key] !== undefined && (t as Record<string, unknown>)[needs] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} needs ${needs}` });
+      }
+    };
+    for (const k of ['keystoreType', 'keystorePassword', 'keystorePasswordEnv', 'keystorePasswordFile']) orphan(k, 'keystoreFile');
+    for (const k of ['truststoreType', 'truststorePassword', 'truststorePasswordEnv', 'truststorePasswordFile']) orphan(k, 'truststoreFile');
+    const keyPasswordSet = t.keyPassword !== undefined || t.keyPasswordEnv !== undefined || t.keyPasswordFile !== undefined;
+    if (keyPasswordSet && t.keystoreFile === undefined && t.keyFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['keyPassword'], message: 'keyPassword needs keystoreFile or keyFile (an encrypted private key)' });
+    }
+  });
+
+const tls = z.union([z.boolean(), tlsObject], {
+  error: 'expected true, false or an object with caFile, certFile, keyFile, keystoreFile, truststoreFile, rejectUnauthorized, servername',
+});
 
 const sasl = z
   .strictObject({
@@ -94,17 +121,9 @@ const sasl = z
       z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'expected plain, scram-sha-256 or scram-sha-512' }),
     ),
     username: z.string().min(1),
-    passwordEnv: z.string().min(1).optional(),
-    passwordFile: z.string().min(1).optional(),
+    ...secretShape('password'),
   })
-  .superRefine((s, ctx) => {
-    if ((s.passwordEnv === undefined) === (s.passwordFile === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'set exactly one of passwordEnv (the name of an environment variable) or passwordFile (a file holding the password)',
-      });
-    }
-  });
+  .superRefine((s, ctx) => checkSecret(s, 'password', ctx, true));
 
 export const ALIAS = /^[A-Za-z0-9._-]+$/;
 
@@ -216,7 +235,7 @@ function describeType(v: unknown): string {
 }
 
 const KEY_HINTS: Record<string, string> = {
-  password: 'passwords are not accepted in the file: use passwordEnv (name of an environment variable) or passwordFile',
+  password: 'passwords are not written in the file: use passwordEnv (name of an environment variable), passwordFile, or password with a config provider variable such as ${env:NAME}',
 };
 
 /** Turns zod issues into problems whose messages never echo a value of unknown sensitivity. */

@@ -36,13 +36,29 @@ export interface SaslConfig {
   password: string;
 }
 
+export type StoreType = 'PEM' | 'PKCS12' | 'JKS';
+
+/** Where TLS material came from (no secret: shown by check-config and /api/v1/config). */
+export interface TlsStoreSource {
+  file: string;
+  type: StoreType;
+}
+
 export interface TlsConfig {
-  /** PEM contents, already read from files. */
+  /** PEM contents, already read from files (keystores and truststores converted). */
   ca?: string;
   cert?: string;
   key?: string;
   rejectUnauthorized: boolean;
   servername?: string;
+  keystore?: TlsStoreSource;
+  truststore?: TlsStoreSource;
+  /**
+   * Why this cluster's keystore or truststore cannot be used (a wrong store password, a key Node
+   * cannot use...): the cluster is then reported down with this reason while the others are
+   * watched. Names the cluster's file and setting, never a secret.
+   */
+  unusable?: string;
 }
 
 export interface ClusterConfig {
@@ -118,6 +134,8 @@ export interface HttpTlsConfig {
   key: string;
   /** PEM CA certificates; when set, clients must present a certificate they signed. */
   clientCa?: string;
+  /** Set when cert and key came from a keystore. */
+  keystore?: TlsStoreSource;
 }
 
 export interface MirrorwatchConfig {

@@ -45,11 +45,14 @@ export class KafkajsPort implements KafkaPort {
   private readonly readCommitted: boolean;
   private readonly stopCounting: (() => void)[] = [];
   private closing: Promise<void> | null = null;
+  /** The reason this cluster's keystore or truststore cannot be used, if so: every connect fails with it. */
+  private readonly tlsUnusable: string | undefined;
 
   constructor(cluster: ClusterConfig, deps: KafkaPortDeps, options: KafkajsPortOptions = {}) {
     this.alias = cluster.alias;
     this.logger = deps.logger.child({ cluster: cluster.alias });
     this.readCommitted = options.readCommitted ?? true;
+    this.tlsUnusable = cluster.tls?.unusable;
 
     const emitter = new InstrumentationEventEmitter();
     // Counted when a response arrives or the request times out: every request the broker saw,
@@ -83,10 +86,14 @@ export class KafkajsPort implements KafkaPort {
   }
 
   async connect(): Promise<void> {
+    // Connecting without the client certificate or the trusted CAs would only fail later with a
+    // vaguer reason (or, without a CA, trust the system CAs instead of the configured ones).
+    if (this.tlsUnusable !== undefined) throw new Error(this.tlsUnusable);
     await this.conns.handshake();
   }
 
   async listTopics(): Promise<TopicInfo[]> {
+    if (this.tlsUnusable !== undefined) throw new Error(this.tlsUnusable);
     return topicInfos(await this.conns.refreshMetadata(null));
   }
 

@@ -75,6 +75,73 @@ export function createPki(dir: string = newRunDir('pki')): Pki {
   return { dir, caCert, server, serverKeystore, client, otherCaCert };
 }
 
+export interface JavaStores {
+  /** Broker keystore (JKS, made by keytool): the server key and certificate, key password != store password. */
+  serverJks: string;
+  /** The server key and certificate as PKCS12 (openssl), e.g. for mirrorwatch's own HTTPS. */
+  serverP12: string;
+  /** Client (CN=mirrorwatch) keystores for mutual TLS. */
+  clientP12: string;
+  clientJks: string;
+  /** The CA as a trusted certificate entry. */
+  truststoreJks: string;
+  truststoreP12: string;
+  storePassword: string;
+  /** Key password of the JKS keystores (PKCS12 keys share the store password). */
+  keyPassword: string;
+}
+
+function keytool(dir: string, args: string[]): void {
+  try {
+    execFileSync('keytool', [...args, '-noprompt'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stdout?: Buffer; stderr?: Buffer; message: string };
+    throw new Error(`keytool ${args.join(' ')} failed: ${e.stdout?.toString() ?? ''}${e.stderr?.toString() || e.message}`);
+  }
+}
+
+/**
+ * The PKI's PEM files as Java stores: PKCS12 made by openssl, JKS and PKCS12 truststores made by
+ * keytool (a few seconds: each keytool call starts a JVM). Passwords need 6+ characters (keytool).
+ */
+export function createJavaStores(pki: Pki, storePassword: string, keyPassword: string): JavaStores {
+  const dir = pki.dir;
+  const at = (name: string): string => join(dir, name);
+  openssl(dir, ['pkcs12', '-export', '-in', pki.server.cert, '-inkey', pki.server.key, '-certfile', pki.caCert, '-name', 'server', '-passout', `pass:${storePassword}`, '-out', at('server.p12')]);
+  openssl(dir, ['pkcs12', '-export', '-in', pki.client.cert, '-inkey', pki.client.key, '-certfile', pki.caCert, '-name', 'mirrorwatch', '-passout', `pass:${storePassword}`, '-out', at('client.p12')]);
+  for (const [from, to] of [
+    ['server.p12', 'server.jks'],
+    ['client.p12', 'client.jks'],
+  ]) {
+    keytool(dir, ['-importkeystore', '-srckeystore', at(from!), '-srcstoretype', 'PKCS12', '-srcstorepass', storePassword, '-destkeystore', at(to!), '-deststoretype', 'JKS', '-deststorepass', storePassword, '-destkeypass', keyPassword]);
+  }
+  keytool(dir, ['-importcert', '-file', pki.caCert, '-alias', 'ca', '-keystore', at('truststore.jks'), '-storetype', 'JKS', '-storepass', storePassword]);
+  keytool(dir, ['-importcert', '-file', pki.caCert, '-alias', 'ca', '-keystore', at('truststore.p12'), '-storetype', 'PKCS12', '-storepass', storePassword]);
+  return {
+    serverJks: at('server.jks'),
+    serverP12: at('server.p12'),
+    clientP12: at('client.p12'),
+    clientJks: at('client.jks'),
+    truststoreJks: at('truststore.jks'),
+    truststoreP12: at('truststore.p12'),
+    storePassword,
+    keyPassword,
+  };
+}
+
+/** Broker properties for SSL listeners that use the JKS keystore and truststore (instead of PEM). */
+export function jksBrokerProps(stores: JavaStores): Record<string, string> {
+  return {
+    'ssl.keystore.type': 'JKS',
+    'ssl.keystore.location': stores.serverJks,
+    'ssl.keystore.password': stores.storePassword,
+    'ssl.key.password': stores.keyPassword,
+    'ssl.truststore.type': 'JKS',
+    'ssl.truststore.location': stores.truststoreJks,
+    'ssl.truststore.password': stores.storePassword,
+  };
+}
+
 export type SaslMechanism = 'SCRAM-SHA-512' | 'SCRAM-SHA-256' | 'PLAIN';
 
 export interface SaslUser {

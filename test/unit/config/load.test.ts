@@ -186,7 +186,8 @@ describe('loadConfig: errors name the file, the key and the fix', () => {
     const e = errorOf({
       'config.yaml': MINIMAL.replace('bootstrapServers: [east1:9092, east2:9092]', 'bootstrapServers: [e:1]\n    sasl: { mechanism: plain, username: u, password: hunter2, passwordEnv: X }'),
     });
-    expect(e.message).toContain('clusters[0].sasl.password: passwords are not accepted in the file: use passwordEnv');
+    expect(e.message).toContain('clusters[0].sasl.password: a secret is not written in the file: use a config provider variable (${env:NAME}');
+    expect(e.message).toContain('clusters[0].sasl.passwordEnv: set only one of password, passwordEnv, passwordFile');
     expect(e.message).not.toContain('hunter2');
   });
 
@@ -278,7 +279,7 @@ describe('loadConfig: errors name the file, the key and the fix', () => {
 
   it('both or neither password source', () => {
     const yaml = MINIMAL.replace('bootstrapServers: [east1:9092, east2:9092]', 'bootstrapServers: [e:1]\n    sasl: { mechanism: plain, username: u }');
-    expect(errorOf({ 'config.yaml': yaml }).message).toContain('clusters[0].sasl: set exactly one of passwordEnv');
+    expect(errorOf({ 'config.yaml': yaml }).message).toContain('clusters[0].sasl: set one of password (a config provider variable');
   });
 
   it('missing password file and PEM files, and files that hold no PEM', () => {
