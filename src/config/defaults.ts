@@ -15,11 +15,26 @@ export const DEFAULTS = {
   requestTimeoutMs: 5_000,
   maxLagRecords: 0,
   maxHeartbeatAgeSeconds: 30,
-  /** MM2's DefaultTopicFilter defaults. */
+  /** MM2's DefaultTopicFilter defaults (topicsExclude: Kafka 4.0 and later, see topicsExcludeDefault). */
   topics: ['.*'],
-  topicsExclude: ['.*[\\-\\.]internal', '.*\\.replica', '__.*'],
+  topicsExclude: ['mm2.*\\.internal', '.*\\.replica', '__.*'],
+  /** The MirrorMaker 2 (Kafka) version assumed where nothing says which one runs. */
+  mm2Version: '4.0',
   replicationSeparator: '.',
 };
 
 export const DEFAULT_REPLICATION_POLICY_CLASS = 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy';
 export const IDENTITY_REPLICATION_POLICY_CLASS = 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy';
+
+/** DefaultTopicFilter's `topics.exclude` default before Kafka 4.0: it also excluded user topics such as `orders-internal`. */
+export const TOPICS_EXCLUDE_BEFORE_4 = ['.*[\\-\\.]internal', '.*\\.replica', '__.*'];
+
+/**
+ * MM2's default `topics.exclude` for the Kafka version it runs: 4.0 narrowed `.*[\-\.]internal` to
+ * `mm2.*\.internal`, so 4.x copies `orders-internal` and 3.x does not. Taking the wrong one makes
+ * mirrorwatch report a topic MM2 never copies as missing, or not watch one it copies.
+ */
+export function topicsExcludeDefault(mm2Version: string | undefined): string[] {
+  const major = Number(/^\s*(\d+)/.exec(mm2Version ?? DEFAULTS.mm2Version)?.[1] ?? 4);
+  return major >= 4 ? [...DEFAULTS.topicsExclude] : [...TOPICS_EXCLUDE_BEFORE_4];
+}

@@ -32,6 +32,7 @@ import {
   WORKER_KEYS,
 } from './lintKeys.js';
 import { importMm2Properties } from './mm2Import.js';
+import { DEFAULTS, topicsExcludeDefault } from './defaults.js';
 import { editDistance } from './editDistance.js';
 import { connectorSetting, type Mm2PairOutcome } from './mm2Model.js';
 
@@ -194,7 +195,7 @@ function add(ctx: Ctx, f: Omit<LintFinding, 'file'>): void {
 
 export function lintMm2Properties(input: Buffer | string, file: string, options: LintOptions = {}): LintResult {
   const parsed = parseJavaProperties(input);
-  const imported = importMm2Properties(input, file);
+  const imported = importMm2Properties(input, file, options.kafkaMajor !== undefined ? { mm2Version: String(options.kafkaMajor) } : {});
   const byKey = lastByKey(parsed.entries);
   const clustersEntry = byKey.get('clusters');
   const aliases = clustersEntry ? [...new Set(configDefList(clustersEntry.value).filter((a) => a !== ''))] : [];
@@ -593,7 +594,7 @@ function lintFilters(ctx: Ctx, pairs: readonly Mm2PairOutcome[]): void {
     const r = compileJavaPatternList(patterns, 'topic');
     return r.ok ? r.matches : null;
   };
-  const DEFAULT_EXCLUDE = ['.*[\\-\\.]internal', '.*\\.replica', '__.*'];
+  const DEFAULT_EXCLUDE = topicsExcludeDefault(String(ctx.options.kafkaMajor ?? DEFAULTS.mm2Version));
   for (const p of pairs) {
     if (!p.replicates) continue;
     const topicsSet = connectorSetting(raw, p.source, p.target, 'topics');

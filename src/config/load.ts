@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { ConfigWarning, FlowConfig, MirrorwatchConfig, PartitionRegion, ReplicationPolicyConfig } from '../core/types.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, topicsExcludeDefault } from './defaults.js';
 import type { ClusterDraft, FileRef, FlowDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { formatDuration } from './duration.js';
 import { resolveHttpProtection } from './httpProtection.js';
@@ -91,14 +91,14 @@ function fromYaml(file: string, text: string, env: NodeJS.ProcessEnv): Mirrorwat
         { file, path: 'mm2Properties', message: `cannot read ${propsFile}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(e))}` },
       ]);
     }
-    imported = importReferenced(bytes, propsFile, env);
+    imported = importReferenced(bytes, propsFile, env, cfg.mm2Version);
     if (imported.problems.length > 0) throw new ConfigError(imported.problems);
   }
   return build(file, cfg, imported, env);
 }
 
 /** `mm2Properties:` names an mm2.properties file or a Strimzi KafkaMirrorMaker2 resource. */
-function importReferenced(bytes: Buffer, file: string, env: NodeJS.ProcessEnv): Mm2Import {
+function importReferenced(bytes: Buffer, file: string, env: NodeJS.ProcessEnv, mm2Version: string | undefined): Mm2Import {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.yaml' || ext === '.yml') {
     let doc: unknown;
@@ -109,9 +109,9 @@ function importReferenced(bytes: Buffer, file: string, env: NodeJS.ProcessEnv): 
       throw e;
     }
     if (!isStrimziMirrorMaker2(doc)) throw new ConfigError([{ file, message: 'expected an mm2.properties file or a Strimzi resource of kind KafkaMirrorMaker2' }]);
-    return importStrimziMirrorMaker2(doc, file, { env });
+    return importStrimziMirrorMaker2(doc, file, { env, mm2Version });
   }
-  return importMm2Properties(bytes, file, { env });
+  return importMm2Properties(bytes, file, { env, mm2Version });
 }
 
 function yamlTls(file: string, base: string, t: YamlCluster['tls']): TlsDraft | undefined {
@@ -273,7 +273,7 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
         target: f.target,
         where: { file, path: `flows[${i}]` },
         topics: [...DEFAULTS.topics],
-        topicsExclude: [...DEFAULTS.topicsExclude],
+        topicsExclude: topicsExcludeDefault(cfg.mm2Version),
         // Without an mm2.properties to read, nothing says whether a heartbeat emitter is deployed
         // (Connect mode often has none): decided at run time unless `heartbeats` says.
         heartbeatsExpected: true,

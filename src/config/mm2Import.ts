@@ -2,7 +2,7 @@
 // actually run (mm2Model.ts), with a warning for each value Java reads differently than its author
 // meant and for each value Kafka refuses, saying what MM2 will do about it.
 import type { ConfigWarning, ReplicationPolicyConfig } from '../core/types.js';
-import { DEFAULTS, DEFAULT_REPLICATION_POLICY_CLASS, IDENTITY_REPLICATION_POLICY_CLASS } from './defaults.js';
+import { DEFAULTS, DEFAULT_REPLICATION_POLICY_CLASS, IDENTITY_REPLICATION_POLICY_CLASS, topicsExcludeDefault } from './defaults.js';
 import type { ClusterDraft, FlowDraft } from './drafts.js';
 import { parseJavaProperties, type PropertyEntry } from './javaProperties.js';
 import { configDefBoolean, configDefList, hasInlineComment, intendedValue, javaTrim } from './javaValues.js';
@@ -60,6 +60,8 @@ interface Ctx {
   problems: ConfigProblem[];
   /** A client setting (bootstrap.servers, security.protocol, sasl.*, ssl.*), variables resolved when the loader asks. */
   client: (key: string) => PropValue | undefined;
+  /** Kafka version of the MM2 that runs the file (Mm2ImportOptions.mm2Version). */
+  mm2Version?: string;
 }
 
 /** Keys mirrorwatch reads besides client settings, where a variable is read as written. */
@@ -106,6 +108,8 @@ export interface Mm2ImportOptions {
    * (the loader). Without it (lint) values stay as written and nothing outside the file is read.
    */
   env?: NodeJS.ProcessEnv;
+  /** Kafka version of the MM2 that runs this file (the `topics.exclude` default differs before 4.0). */
+  mm2Version?: string;
 }
 
 export function importMm2Properties(input: Buffer | string, file: string, options: Mm2ImportOptions = {}): Mm2Import {
@@ -122,6 +126,7 @@ export function importMm2Properties(input: Buffer | string, file: string, option
     warnings: [],
     problems: parsed.problems.map((p) => ({ file, line: p.line, message: p.message })),
     client: (k) => ctx.prop(k),
+    mm2Version: options.mm2Version,
   };
   for (const e of parsed.entries) {
     const prev = ctx.byKey.get(e.key);
@@ -302,7 +307,7 @@ function importFlows(
         target: t,
         where: { file, line: lineOf(`${name}.enabled`) || undefined, path: `${name}.enabled` },
         topics: filterList(ctx, f.topics, DEFAULTS.topics, name),
-        topicsExclude: filterList(ctx, f.exclude, DEFAULTS.topicsExclude, name),
+        topicsExclude: filterList(ctx, f.exclude, topicsExcludeDefault(ctx.mm2Version), name),
         heartbeatsExpected,
         offsetSyncsTopicLocation: model.get(name)!.offsetSyncsTopicLocation,
       };

@@ -195,6 +195,18 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] a
 
 export const configSchema = z.strictObject({
   mm2Properties: z.string().min(1).optional(),
+  /** Kafka version of the MirrorMaker 2 that runs the flows: MM2's default topics.exclude changed in 4.0. */
+  /** Kafka version of the MirrorMaker 2 that runs the flows: MM2's default topics.exclude changed in 4.0. */
+  mm2Version: z
+    .union(
+      [
+        z.string().regex(/^\d+(\.\d+){0,2}$/, { error: 'expected a Kafka version such as "3.9" or "4.1"' }),
+        // Only the major version matters, so an unquoted 3.10 (the number 3.1) still says 3.
+        z.number().nonnegative().transform(String),
+      ],
+      { error: 'expected a Kafka version such as "3.9" or "4.1"' },
+    )
+    .optional(),
   clusters: z.array(cluster).optional(),
   flows: z.array(flow).optional(),
   replicationPolicy: z

@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConfigWarning, ReplicationPolicyConfig } from '../core/types.js';
-import { DEFAULTS, DEFAULT_REPLICATION_POLICY_CLASS, IDENTITY_REPLICATION_POLICY_CLASS } from './defaults.js';
+import { DEFAULTS, DEFAULT_REPLICATION_POLICY_CLASS, IDENTITY_REPLICATION_POLICY_CLASS, topicsExcludeDefault } from './defaults.js';
 import type { ClusterDraft, FileRef, FlowDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { configDefBoolean, configDefList } from './javaValues.js';
 import { emptyMm2Import, type Mm2Import } from './mm2Import.js';
@@ -31,6 +31,8 @@ export interface StrimziOptions {
   env: NodeJS.ProcessEnv;
   /** Directory holding <secretName>/<key> files; default $MIRRORWATCH_SECRETS_DIR. */
   secretsDir?: string;
+  /** Kafka version MM2 runs when the resource has no spec.version (the `topics.exclude` default differs before 4.0). */
+  mm2Version?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -61,6 +63,8 @@ interface Ctx {
   secretsDir: string | undefined;
   problems: ConfigProblem[];
   warnings: ConfigWarning[];
+  /** spec.version, else StrimziOptions.mm2Version. */
+  mm2Version?: string;
 }
 
 function problem(ctx: Ctx, at: string, message: string): void {
@@ -347,7 +351,7 @@ function flowDraft(ctx: Ctx, m: Mirror, offsetsTopic: string): FlowDraft | undef
     });
   }
   const topics = patternList(ctx, m, 'topicsPattern') ?? [...DEFAULTS.topics];
-  const exclude = patternList(ctx, m, 'topicsExcludePattern') ?? patternList(ctx, m, 'topicsBlacklistPattern') ?? [...DEFAULTS.topicsExclude];
+  const exclude = patternList(ctx, m, 'topicsExcludePattern') ?? patternList(ctx, m, 'topicsBlacklistPattern') ?? topicsExcludeDefault(ctx.mm2Version);
   patternList(ctx, m, 'groupsPattern');
   patternList(ctx, m, 'groupsExcludePattern');
   // S.heartbeats reaches T when the source connector copies S's `heartbeats`: always with
@@ -398,6 +402,7 @@ export function importStrimziMirrorMaker2(doc: unknown, file: string, opts: Stri
     problem(ctx, 'spec', 'required: the KafkaMirrorMaker2 specification');
     return result;
   }
+  ctx.mm2Version = (typeof spec.version === 'string' && /^\d/.test(spec.version)) || typeof spec.version === 'number' ? String(spec.version) : ctx.opts.mm2Version;
   const newLayout = spec.target !== undefined;
   const oldFields = (['connectCluster', 'clusters'] as const).filter((k) => spec[k] !== undefined);
   if (version === 'v1' && !newLayout) {

@@ -192,23 +192,32 @@ describe('heartbeats, replication factors, filters', () => {
     expect(f[0]!.message).toMatch(/\\d reaches the regex as plain letters.*Double the backslash \(\\\\d\)/);
   });
 
-  it('an include pattern naming a topic the exclude list removes', () => {
+  it('an include pattern naming a topic the exclude list removes (Kafka 4: mm2.*\\.internal)', () => {
     // `\\.` in the file is what reaches the regex as `\.` (Java properties drop a lone backslash).
-    const r = lint(['us-east->us-west.topics = orders, __consumer_offsets, audit\\\\.internal']);
-    const f = by(r.findings, 'filter-matches-nothing');
-    expect(f.map((x) => x.message)).toEqual([
-      'us-east->us-west.topics: "__consumer_offsets" names topic __consumer_offsets, which the default topics.exclude excludes: us-east->us-west will not replicate it.',
-      'us-east->us-west.topics: "audit\\.internal" names topic audit.internal, which the default topics.exclude excludes: us-east->us-west will not replicate it.',
+    const line = 'us-east->us-west.topics = orders, __consumer_offsets, audit\\\\.internal, mm2-audit\\\\.internal';
+    const msg = (t: string, p = t.replace(/\./g, '\\.')): string =>
+      `us-east->us-west.topics: "${p}" names topic ${t}, which the default topics.exclude excludes: us-east->us-west will not replicate it.`;
+    expect(by(lint([line]).findings, 'filter-matches-nothing').map((x) => x.message)).toEqual([msg('__consumer_offsets', '__consumer_offsets'), msg('mm2-audit.internal')]);
+    // Before 4.0 the default also excluded every name ending in -internal or .internal.
+    expect(by(lint([line], { kafkaMajor: 3 }).findings, 'filter-matches-nothing').map((x) => x.message)).toEqual([
+      msg('__consumer_offsets', '__consumer_offsets'),
+      msg('audit.internal'),
+      msg('mm2-audit.internal'),
     ]);
   });
 
   it('with the source topics listed, patterns that match none', () => {
     const topics = new Map([['us-east', ['orders', 'payments', 'tmp.internal']]]);
-    const r = lint(['us-east->us-west.topics = orders, paymnets, tmp.*'], { topics });
+    const r = lint(['us-east->us-west.topics = orders, paymnets, tmp.*'], { topics, kafkaMajor: 3 });
     const f = by(r.findings, 'filter-matches-nothing');
     expect(f.map((x) => x.message)).toEqual([
       'us-east->us-west.topics: "paymnets" matches no topic on us-east (3 topics listed): a misspelt name replicates nothing and raises no error.',
       'us-east->us-west.topics: "tmp.*" matches no topic on us-east (3 topics listed; the 1 it matches are all excluded): a misspelt name replicates nothing and raises no error.',
+    ]);
+    // MM2 4.x copies tmp.internal: the pattern selects it.
+    const r4 = lint(['us-east->us-west.topics = orders, paymnets, tmp.*'], { topics });
+    expect(by(r4.findings, 'filter-matches-nothing').map((x) => x.message)).toEqual([
+      'us-east->us-west.topics: "paymnets" matches no topic on us-east (3 topics listed): a misspelt name replicates nothing and raises no error.',
     ]);
   });
 

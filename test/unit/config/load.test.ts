@@ -46,7 +46,7 @@ describe('loadConfig: YAML', () => {
           source: 'us-east',
           target: 'us-west',
           topics: ['.*'],
-          topicsExclude: ['.*[\\-\\.]internal', '.*\\.replica', '__.*'],
+          topicsExclude: ['mm2.*\\.internal', '.*\\.replica', '__.*'],
           heartbeatsExpected: true,
           // heartbeats unset = auto: decided at run time (remote heartbeats topic present or not).
           heartbeatsAuto: true,

@@ -4,7 +4,7 @@ import { importMm2Properties } from '../../../src/config/mm2Import.js';
 
 const AP = 'config/examples/active-passive.properties';
 const AA = 'config/examples/active-active.properties';
-const DEFAULT_EXCLUDE = ['.*[\\-\\.]internal', '.*\\.replica', '__.*'];
+const DEFAULT_EXCLUDE = ['mm2.*\\.internal', '.*\\.replica', '__.*'];
 
 function imp(text: string) {
   return importMm2Properties(text, 'mm2.properties');
