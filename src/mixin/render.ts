@@ -117,5 +117,5 @@ export function inhibitRules(c: MixinConfig): InhibitRule[] {
 }
 
 export function renderInhibitRules(c: MixinConfig): string {
-  return yaml.dump({ inhibit_rules: inhibitRules(c) }, { lineWidth: -1, quotingType: "'" });
+  return yaml.dump({ inhibit_rules: inhibitRules(c) }, { lineWidth: -1, quotingType: "'", flowLevel: 3 });
 }
