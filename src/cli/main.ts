@@ -111,7 +111,10 @@ program
   .option('--out <dir>', 'write mirrorwatch-recording.yml and mirrorwatch-alerts.yml into DIR (default: print one rule file)')
   .option('--check', 'with --out: compare instead of writing')
   .option('--alertmanager', 'print the Alertmanager inhibit rules that go with these settings')
-  .action((opts) => exitWith(Promise.resolve(runRules(opts, processIo()))));
+  // exitCode, not exit(): a large rule file written to a pipe must be flushed first.
+  .action((opts) => {
+    process.exitCode = runRules(opts, processIo());
+  });
 
 try {
   await program.parseAsync(process.argv);

@@ -333,7 +333,7 @@ unless ${q.on('cluster')} (max ${q.by('cluster')} (${q.m('mirrorwatch_cluster_up
 `,
             annotations: {
               summary: `mirrorwatch {{ $labels.instance }} keeps failing to poll {{ $labels.cluster }}`,
-              description: `Polls of cluster {{ $labels.cluster }} by mirrorwatch {{ $labels.instance }} fail at {{ printf "%.3g" $value }} errors/s for ${forOf('MirrorwatchPollsFailing.poll-errors')} while the cluster answers: some figures are missing or old. The \`kind\` label of mirrorwatch_poll_errors_total and the logs say what fails.`,
+              description: `Polls of cluster {{ $labels.cluster }} by mirrorwatch {{ $labels.instance }} fail at {{ printf "%.3g" $value }} errors/s for ${forOf('MirrorwatchPollsFailing.poll-errors')} while the cluster is reachable (by it or another replica): some figures are missing or old, or this replica alone is cut off from the cluster. The \`kind\` label of mirrorwatch_poll_errors_total and the logs say what fails.`,
             },
           }),
           alert('MirrorwatchPollsFailing.no-recent-success', {
