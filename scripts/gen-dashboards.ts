@@ -11,9 +11,18 @@
 // flow aggregates and the raw series (docs/design.md) for details. Raw series are first
 // reduced with `max by` their identifying labels, so two mirrorwatch replicas scraping the same
 // clusters do not show twice.
+//
+// The mixin settings (src/mixin/config.ts, docs/mixin.md) give the labels that identify a
+// deployment (job, namespace, environment, k8s_cluster by default): each becomes a template
+// variable that every query filters on and every aggregation keeps, so two environments never
+// merge; `instance` (the first replica label) is a variable of the dashboards showing raw series.
+//   npx tsx scripts/gen-dashboards.ts --config mixin.yaml --out DIR   dashboards for other settings
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import yaml from 'js-yaml';
+import { resolveMixin } from '../src/mixin/config.js';
+import type { MixinConfig } from '../src/mixin/config.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DASHBOARD_DIR = path.join(REPO_ROOT, 'grafana', 'dashboards');
@@ -318,7 +327,7 @@ const datasourceVariable: JsonObject = {
   skipUrlSync: false,
 };
 
-function queryVariable(o: { name: string; label: string; query: string; multi?: boolean }): JsonObject {
+function queryVariable(o: { name: string; label: string; query: string; multi?: boolean; allValue?: string | null; description?: string }): JsonObject {
   return {
     name: o.name,
     label: o.label,
@@ -331,8 +340,10 @@ function queryVariable(o: { name: string; label: string; query: string; multi?: 
     regex: '',
     multi: Boolean(o.multi),
     includeAll: Boolean(o.multi),
-    // With "All", match any value rather than listing every topic or group in a huge regex.
-    ...(o.multi ? { allValue: '.*' } : {}),
+    // With "All", match any value rather than listing every topic or group in a huge regex
+    // (and, for deployment labels, series that lack the label).
+    ...(o.multi && o.allValue !== null ? { allValue: o.allValue ?? '.*' } : {}),
+    ...(o.description ? { description: o.description } : {}),
     current: {},
     options: [],
     hide: 0,
@@ -392,16 +403,70 @@ function dashboard(spec: DashboardSpec): JsonObject {
 
 const FLOW_LEGEND = '{{source}} → {{target}}';
 
+// ---------------------------------------------------------------- deployment labels
+
+/** The mixin settings the dashboards are built for; set by buildDashboards. */
+let mixin: MixinConfig = resolveMixin();
+const deploymentLabels = (): readonly string[] => mixin.deploymentLabels;
+const instanceLabel = (): string => mixin.replicaLabels[0] ?? 'instance';
+/** `by (<deployment labels>, ...labels)`: one deployment's figures never merge with another's. */
+const by = (...labels: string[]): string => `by (${[...new Set([...deploymentLabels(), ...labels])].join(', ')})`;
+const on = (...labels: string[]): string => `on (${[...new Set([...deploymentLabels(), ...labels])].join(', ')})`;
+/** Matchers of the deployment variables. */
+const dep = (): string => deploymentLabels().map((l) => `${l}=~"$${l}"`).join(', ');
+/** ... and of the replica (instance) variable: for raw series, which carry it. */
+const depI = (): string => `${dep()}, ${instanceLabel()}=~"$${instanceLabel()}"`;
+
+/**
+ * One variable per deployment label, each listing the values under the previous ones, and
+ * optionally the replica label. "All" matches every value and series without the label; the job
+ * variable's "All" lists the jobs (so that `up` of other jobs stays out).
+ */
+function deploymentVariables(withInstance: boolean): JsonObject[] {
+  const vars: JsonObject[] = [];
+  const before: string[] = [];
+  const selector = (): string => (before.length === 0 ? '' : `{${before.map((l) => `${l}=~"$${l}"`).join(', ')}}`);
+  for (const l of deploymentLabels()) {
+    vars.push(
+      queryVariable({
+        name: l,
+        label: l,
+        query: `label_values(mirrorwatch_build_info${selector()}, ${l})`,
+        multi: true,
+        allValue: l === 'job' ? null : '.*',
+        description: `Deployment label ${l} (mixin setting deploymentLabels): every query filters on it and keeps it apart.`,
+      }),
+    );
+    before.push(l);
+  }
+  if (withInstance) {
+    const l = instanceLabel();
+    vars.push(
+      queryVariable({
+        name: l,
+        label: l,
+        query: `label_values(mirrorwatch_build_info${selector()}, ${l})`,
+        multi: true,
+        description: 'One mirrorwatch replica, or All: the figures are then deduplicated over the replicas of an HA pair.',
+      }),
+    );
+  }
+  return vars;
+}
+
+/** Grafana URL parameters carrying the deployment variables to a linked dashboard. */
+const deploymentUrlParams = (): string => deploymentLabels().map((l) => `\${${l}:queryparam}`).join('&');
+
 function overview(): JsonObject {
   const flowLink: JsonObject = {
     title: 'Flow detail',
-    url: '/d/mirrorwatch-flow/mirrorwatch-flow-detail?var-datasource=${datasource}&var-source=${__data.fields.source}&var-target=${__data.fields.target}&${__url_time_range}',
+    url: `/d/mirrorwatch-flow/mirrorwatch-flow-detail?var-datasource=\${datasource}&var-source=\${__data.fields.source}&var-target=\${__data.fields.target}&${deploymentUrlParams()}&\${__url_time_range}`,
   };
   return dashboard({
     uid: 'mirrorwatch-overview',
     title: 'mirrorwatch / Overview',
     description: 'Every MirrorMaker 2 flow watched by mirrorwatch: failover readiness, lag, heartbeats, data loss and drift.',
-    variables: [],
+    variables: deploymentVariables(false),
     rows: [
       {
         title: 'Summary',
@@ -409,14 +474,14 @@ function overview(): JsonObject {
           stat({
             title: 'Flows',
             description: 'Replication flows (source → target) mirrorwatch watches.',
-            targets: [{ expr: 'count(count by (source, target) (mm2_flow_failover_ready))', instant: true }],
+            targets: [{ expr: `count(count ${by('source', 'target')} (mm2_flow_failover_ready{${dep()}}))`, instant: true }],
             width: 4,
             height: 4,
           }),
           stat({
             title: 'Flows not failover-ready',
             description: 'Flows where failing over now would lose more than the configured bounds, or where heartbeats, checkpoints or remote topics are missing. Reasons: mirrorwatch API /api/v1/flows/<source>/<target>/failover.',
-            targets: [{ expr: 'count(max by (source, target) (mm2_flow_failover_ready) == 0) or vector(0)', instant: true }],
+            targets: [{ expr: `count(max ${by('source', 'target')} (mm2_flow_failover_ready{${dep()}}) == 0) or vector(0)`, instant: true }],
             thresholds: GREEN_RED_AT(1),
             width: 4,
             height: 4,
@@ -424,7 +489,7 @@ function overview(): JsonObject {
           stat({
             title: 'Records lost',
             description: 'Records deleted by retention on a source before MM2 copied them, summed over all flows. Anything above 0 is data loss (alert Mm2DataLost).',
-            targets: [{ expr: 'sum(mm2:flow_records_lost:sum) or vector(0)', instant: true }],
+            targets: [{ expr: `sum(mm2:flow_records_lost:sum{${dep()}}) or vector(0)`, instant: true }],
             thresholds: GREEN_RED_AT(1),
             width: 4,
             height: 4,
@@ -432,7 +497,7 @@ function overview(): JsonObject {
           stat({
             title: 'Worst lag',
             description: 'Age of the oldest record not yet copied, over all flows: the worst recovery point right now.',
-            targets: [{ expr: 'max(mm2:flow_lag_seconds:max)', instant: true }],
+            targets: [{ expr: `max(mm2:flow_lag_seconds:max{${dep()}})`, instant: true }],
             unit: 's',
             thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 60 }, { color: 'red', value: 300 }] },
             width: 4,
@@ -441,7 +506,7 @@ function overview(): JsonObject {
           stat({
             title: 'Clusters unreachable',
             description: 'Kafka clusters whose last poll failed (mirrorwatch_cluster_up == 0).',
-            targets: [{ expr: 'count(max by (cluster) (mirrorwatch_cluster_up) == 0) or vector(0)', instant: true }],
+            targets: [{ expr: `count(max ${by('cluster')} (mirrorwatch_cluster_up{${dep()}}) == 0) or vector(0)`, instant: true }],
             thresholds: GREEN_RED_AT(1),
             width: 4,
             height: 4,
@@ -449,7 +514,7 @@ function overview(): JsonObject {
           stat({
             title: 'Firing alerts',
             description: "mirrorwatch's alerts (Mm2*, Mirrorwatch*) firing now in this Prometheus.",
-            targets: [{ expr: 'count(ALERTS{alertstate="firing", alertname=~"Mm2.+|Mirrorwatch.+"}) or vector(0)', instant: true }],
+            targets: [{ expr: `count(ALERTS{alertstate="firing", alertname=~"Mm2.+|Mirrorwatch.+", ${dep()}}) or vector(0)`, instant: true }],
             thresholds: GREEN_RED_AT(1),
             width: 4,
             height: 4,
@@ -463,14 +528,14 @@ function overview(): JsonObject {
             title: 'Flows',
             description: 'One row per flow. Lag: records not yet on the target, and the age of the oldest of them. Heartbeat age: empty when heartbeats are not emitted for this flow. Click a row for the flow detail.',
             targets: [
-              { expr: 'max by (source, target) (mm2_flow_failover_ready)', table: true },
-              { expr: 'mm2:flow_lag_records:sum', table: true },
-              { expr: 'mm2:flow_lag_seconds:max', table: true },
-              { expr: 'max by (source, target) (mm2_heartbeat_age_seconds)', table: true },
-              { expr: 'max by (source, target) (mm2_heartbeat_expected)', table: true },
-              { expr: 'mm2:flow_records_lost:sum', table: true },
-              { expr: 'mm2:flow_remote_topics_missing:sum', table: true },
-              { expr: 'mm2:flow_remote_partitions_missing:sum', table: true },
+              { expr: `max ${by('source', 'target')} (mm2_flow_failover_ready{${dep()}})`, table: true },
+              { expr: `mm2:flow_lag_records:sum{${dep()}}`, table: true },
+              { expr: `mm2:flow_lag_seconds:max{${dep()}}`, table: true },
+              { expr: `max ${by('source', 'target')} (mm2_heartbeat_age_seconds{${dep()}})`, table: true },
+              { expr: `max ${by('source', 'target')} (mm2_heartbeat_expected{${dep()}})`, table: true },
+              { expr: `mm2:flow_records_lost:sum{${dep()}}`, table: true },
+              { expr: `mm2:flow_remote_topics_missing:sum{${dep()}}`, table: true },
+              { expr: `mm2:flow_remote_partitions_missing:sum{${dep()}}`, table: true },
             ],
             columns: ['Failover', 'Lag (records)', 'Lag (time)', 'Heartbeat age', 'Heartbeats', 'Records lost', 'Remote topics missing', 'Partitions missing'],
             links: [flowLink],
@@ -494,14 +559,14 @@ function overview(): JsonObject {
           timeseries({
             title: 'Lag (records) per flow',
             description: 'Records on the source not yet copied to the target, summed over the flow (recording rule mm2:flow_lag_records:sum).',
-            targets: [{ expr: 'mm2:flow_lag_records:sum', legend: FLOW_LEGEND }],
+            targets: [{ expr: `mm2:flow_lag_records:sum{${dep()}}`, legend: FLOW_LEGEND }],
             width: 12,
             height: 8,
           }),
           timeseries({
             title: 'Lag (time) per flow',
             description: 'Age of the oldest record not yet copied (mm2:flow_lag_seconds:max): what a failover now would lose, in time.',
-            targets: [{ expr: 'mm2:flow_lag_seconds:max', legend: FLOW_LEGEND }],
+            targets: [{ expr: `mm2:flow_lag_seconds:max{${dep()}}`, legend: FLOW_LEGEND }],
             unit: 's',
             width: 12,
             height: 8,
@@ -509,7 +574,7 @@ function overview(): JsonObject {
           timeseries({
             title: 'Heartbeat age',
             description: 'Age of the newest MM2 heartbeat of each flow seen on its target. Grows without bound while a flow is stopped. Flows without heartbeat emission have no line.',
-            targets: [{ expr: 'max by (source, target) (mm2_heartbeat_age_seconds)', legend: FLOW_LEGEND }],
+            targets: [{ expr: `max ${by('source', 'target')} (mm2_heartbeat_age_seconds{${dep()}})`, legend: FLOW_LEGEND }],
             unit: 's',
             thresholds: GREEN_RED_AT(60),
             custom: { thresholdsStyle: { mode: 'dashed' } },
@@ -519,7 +584,7 @@ function overview(): JsonObject {
           timeseries({
             title: 'Source produce rate per flow',
             description: "Records per second written into the source topics each flow selects (mm2:flow_source_records:rate5m): the rate MM2 must sustain. Times the average record size, it is the flow's share of the inter-datacenter bandwidth.",
-            targets: [{ expr: 'mm2:flow_source_records:rate5m', legend: FLOW_LEGEND }],
+            targets: [{ expr: `mm2:flow_source_records:rate5m{${dep()}}`, legend: FLOW_LEGEND }],
             unit: RECORDS_PER_SECOND,
             width: 12,
             height: 8,
@@ -532,7 +597,7 @@ function overview(): JsonObject {
           stateTimeline({
             title: 'Failover readiness',
             description: 'READY when heartbeats are fresh, lag is within bounds, nothing is lost, no topic or partition is missing and checkpoints are fresh.',
-            targets: [{ expr: 'max by (source, target) (mm2_flow_failover_ready)', legend: FLOW_LEGEND }],
+            targets: [{ expr: `max ${by('source', 'target')} (mm2_flow_failover_ready{${dep()}})`, legend: FLOW_LEGEND }],
             mappings: [READY_MAPPING],
             width: 12,
             height: 8,
@@ -542,8 +607,8 @@ function overview(): JsonObject {
             description:
               'Records deleted on the source by retention before MM2 copied them (mm2:flow_records_lost:sum), and records newly seen lost in the last 30 minutes (mm2:flow_lost_records:increase30m, from the counter that keeps a loss after MM2 moved past it). Anything above 0 is data loss.',
             targets: [
-              { expr: 'mm2:flow_records_lost:sum', legend: FLOW_LEGEND },
-              { expr: 'mm2:flow_lost_records:increase30m', legend: `${FLOW_LEGEND} lost in the last 30m` },
+              { expr: `mm2:flow_records_lost:sum{${dep()}}`, legend: FLOW_LEGEND },
+              { expr: `mm2:flow_lost_records:increase30m{${dep()}}`, legend: `${FLOW_LEGEND} lost in the last 30m` },
             ],
             thresholds: GREEN_RED_AT(1),
             width: 12,
@@ -553,8 +618,8 @@ function overview(): JsonObject {
             title: 'Drift: remote topics and partitions missing',
             description: 'Selected source topics without a remote topic on the target, and partitions the remote topics lack. MM2 fixes both at its next topic refresh (refresh.topics.interval.seconds).',
             targets: [
-              { expr: 'mm2:flow_remote_topics_missing:sum', legend: 'topics missing {{source}} → {{target}}' },
-              { expr: 'mm2:flow_remote_partitions_missing:sum', legend: 'partitions missing {{source}} → {{target}}' },
+              { expr: `mm2:flow_remote_topics_missing:sum{${dep()}}`, legend: 'topics missing {{source}} → {{target}}' },
+              { expr: `mm2:flow_remote_partitions_missing:sum{${dep()}}`, legend: 'partitions missing {{source}} → {{target}}' },
             ],
             thresholds: GREEN_RED_AT(1),
             width: 12,
@@ -563,7 +628,7 @@ function overview(): JsonObject {
           table({
             title: 'Most lagging topics',
             description: 'The ten topics with the most records not yet copied, over all flows.',
-            targets: [{ expr: 'topk(10, mm2:topic_lag_records:sum)', table: true }],
+            targets: [{ expr: `topk(10, mm2:topic_lag_records:sum{${dep()}})`, table: true }],
             columns: ['Lag (records)'],
             sortBy: 'Lag (records)',
             width: 12,
@@ -575,27 +640,31 @@ function overview(): JsonObject {
   });
 }
 
-// Flow-detail selectors. The remote topic is `<source><separator><topic>` (default policy) or
-// `<topic>` (identity policy); the unescaped "." matches any one-character separator. Aliases hold
-// only letters, digits, ".", "_" and "-", so $source needs no regex escaping (and Grafana's
-// ${var:regex} format would write `\-`, which is not a valid escape in a PromQL string).
-const FLOW = 'source="$source", target="$target"';
-const FLOW_TOPICS = `${FLOW}, topic=~"$topic"`;
-const REMOTE_TOPICS = 'cluster="$target", topic=~"($source.)?$topic"';
 const PARTITION_LEGEND = '{{topic}} [{{partition}}]';
 
 function flowDetail(): JsonObject {
-  const lagByPartition = `max by (topic, partition) (mm2_replication_lag_records{${FLOW_TOPICS}})`;
-  const secondsByPartition = `max by (topic, partition) (mm2_replication_lag_seconds{${FLOW_TOPICS}})`;
+  const FLOW = `source="$source", target="$target", ${depI()}`;
+  const FLOW_TOPICS = `${FLOW}, topic=~"$topic"`;
+  const SOURCE_TOPICS = `cluster="$source", topic=~"$topic", ${depI()}`;
+  // The remote topics on the target are found by the name mirrorwatch exports for them
+  // (mm2_remote_topic_info), never rebuilt as `<source>.<topic>`: the identity policy and custom
+  // separators name them differently.
+  const remoteTopics = `label_replace(max ${by('remote_topic')} (mm2_remote_topic_info{${FLOW_TOPICS}}), "topic", "$1", "remote_topic", "(.*)")`;
+  const onRemote = (inner: string): string => `${inner} * ${on('topic')} group_left () ${remoteTopics}`;
+  const remoteEnd = onRemote(`max ${by('topic', 'partition')} (mm2_partition_end_offset{cluster="$target", ${depI()}})`);
+  const remoteRate = `sum ${by('topic')} (${onRemote(`max ${by('topic', 'partition')} (rate(mm2_partition_end_offset{cluster="$target", ${depI()}}[$__rate_interval]))`)})`;
+  const lagByPartition = `max ${by('topic', 'partition')} (mm2_replication_lag_records{${FLOW_TOPICS}})`;
+  const secondsByPartition = `max ${by('topic', 'partition')} (mm2_replication_lag_seconds{${FLOW_TOPICS}})`;
   const regionJoin = (inner: string) =>
-    `${inner} * on (topic, partition) group_left (region) max by (topic, partition, region) (mm2_partition_region_info)`;
+    `${inner} * ${on('topic', 'partition')} group_left (region) max ${by('topic', 'partition', 'region')} (mm2_partition_region_info{${depI()}})`;
   return dashboard({
     uid: 'mirrorwatch-flow',
     title: 'mirrorwatch / Flow detail',
     description: 'One MirrorMaker 2 flow: per-partition lag, offsets, drift, consumer-group checkpoints and lag per region.',
     variables: [
-      queryVariable({ name: 'source', label: 'Source', query: 'label_values(mm2_flow_failover_ready, source)' }),
-      queryVariable({ name: 'target', label: 'Target', query: 'label_values(mm2_flow_failover_ready{source="$source"}, target)' }),
+      ...deploymentVariables(true),
+      queryVariable({ name: 'source', label: 'Source', query: `label_values(mm2_flow_failover_ready{${depI()}}, source)` }),
+      queryVariable({ name: 'target', label: 'Target', query: `label_values(mm2_flow_failover_ready{source="$source", ${depI()}}, target)` }),
       queryVariable({ name: 'topic', label: 'Topic', query: `label_values(mm2_remote_topic_missing{${FLOW}}, topic)`, multi: true }),
       queryVariable({ name: 'group', label: 'Consumer group', query: `label_values(mm2_checkpoint_age_seconds{${FLOW}}, group)`, multi: true }),
     ],
@@ -650,7 +719,7 @@ function flowDetail(): JsonObject {
           stat({
             title: 'Records lost',
             description: 'Records of the selected topics deleted by retention on the source before MM2 copied them.',
-            targets: [{ expr: `sum(max by (topic, partition) (mm2_replication_records_lost{${FLOW_TOPICS}}))` }],
+            targets: [{ expr: `sum(max ${by('topic', 'partition')} (mm2_replication_records_lost{${FLOW_TOPICS}}))` }],
             thresholds: GREEN_RED_AT(1),
             width: 4,
             height: 4,
@@ -666,7 +735,7 @@ function flowDetail(): JsonObject {
             targets: [
               { expr: lagByPartition, table: true },
               { expr: secondsByPartition, table: true },
-              { expr: `max by (topic, partition) (mm2_replication_records_lost{${FLOW_TOPICS}})`, table: true },
+              { expr: `max ${by('topic', 'partition')} (mm2_replication_records_lost{${FLOW_TOPICS}})`, table: true },
             ],
             columns: ['Lag (records)', 'Lag (time)', 'Records lost'],
             sortBy: 'Lag (records)',
@@ -709,17 +778,17 @@ function flowDetail(): JsonObject {
             title: 'Source offsets',
             description: 'Per source partition: log-start offset, end offset (high watermark) and the replicated position (end minus lag: the first source offset not yet on the target). Records lost = start above replicated.',
             targets: [
-              { expr: `max by (topic, partition) (mm2_partition_end_offset{cluster="$source", topic=~"$topic"})`, legend: 'end {{topic}} [{{partition}}]' },
-              { expr: `max by (topic, partition) (mm2_partition_end_offset{cluster="$source", topic=~"$topic"}) - ${lagByPartition}`, legend: 'replicated {{topic}} [{{partition}}]' },
-              { expr: `max by (topic, partition) (mm2_partition_start_offset{cluster="$source", topic=~"$topic"})`, legend: 'start {{topic}} [{{partition}}]' },
+              { expr: `max ${by('topic', 'partition')} (mm2_partition_end_offset{${SOURCE_TOPICS}})`, legend: 'end {{topic}} [{{partition}}]' },
+              { expr: `max ${by('topic', 'partition')} (mm2_partition_end_offset{${SOURCE_TOPICS}}) - ${lagByPartition}`, legend: 'replicated {{topic}} [{{partition}}]' },
+              { expr: `max ${by('topic', 'partition')} (mm2_partition_start_offset{${SOURCE_TOPICS}})`, legend: 'start {{topic}} [{{partition}}]' },
             ],
             width: 12,
             height: 8,
           }),
           timeseries({
             title: 'Remote topic end offsets on $target',
-            description: 'End offsets of the remote topics on the target (named <source>.<topic> with the default replication policy, <topic> with the identity policy). In active-active set-ups with the identity policy, same-named local topics of the target show here too.',
-            targets: [{ expr: `max by (topic, partition) (mm2_partition_end_offset{${REMOTE_TOPICS}})`, legend: PARTITION_LEGEND }],
+            description: 'End offsets of the remote topics on the target, found by the names mirrorwatch exports for them (mm2_remote_topic_info: <source>.<topic> with the default replication policy, <topic> with the identity policy, or with your separator). In active-active set-ups with the identity policy, the remote topic is also the target\'s local topic of that name, and its local writes show here too.',
+            targets: [{ expr: remoteEnd, legend: PARTITION_LEGEND }],
             width: 12,
             height: 8,
           }),
@@ -727,8 +796,8 @@ function flowDetail(): JsonObject {
             title: 'Write rates',
             description: 'Records per second written to the selected source topics, and to their remote topics by MM2. While MM2 keeps up, both lines match.',
             targets: [
-              { expr: `sum by (topic) (rate(mm2_partition_end_offset{cluster="$source", topic=~"$topic"}[$__rate_interval]))`, legend: 'source {{topic}}' },
-              { expr: `sum by (topic) (rate(mm2_partition_end_offset{${REMOTE_TOPICS}}[$__rate_interval]))`, legend: 'remote {{topic}}' },
+              { expr: `sum ${by('topic')} (max ${by('topic', 'partition')} (rate(mm2_partition_end_offset{${SOURCE_TOPICS}}[$__rate_interval])))`, legend: 'source {{topic}}' },
+              { expr: remoteRate, legend: 'remote {{topic}}' },
             ],
             unit: RECORDS_PER_SECOND,
             width: 12,
@@ -738,8 +807,8 @@ function flowDetail(): JsonObject {
             title: 'Drift',
             description: 'Per selected topic: whether its remote topic exists on the target, and how many partitions it lacks.',
             targets: [
-              { expr: `max by (topic) (mm2_remote_topic_missing{${FLOW_TOPICS}})`, table: true },
-              { expr: `max by (topic) (mm2_remote_partitions_missing{${FLOW_TOPICS}})`, table: true },
+              { expr: `max ${by('topic')} (mm2_remote_topic_missing{${FLOW_TOPICS}})`, table: true },
+              { expr: `max ${by('topic')} (mm2_remote_partitions_missing{${FLOW_TOPICS}})`, table: true },
             ],
             columns: ['Remote topic', 'Partitions missing'],
             overrides: [
@@ -757,7 +826,7 @@ function flowDetail(): JsonObject {
           timeseries({
             title: 'Checkpoint age per group',
             description: 'Age of the newest checkpoint of each consumer group. MM2 writes a checkpoint only when the translated offset changes, so an idle group ages without harm; it matters when the group also has a translation lag.',
-            targets: [{ expr: `max by (group) (mm2_checkpoint_age_seconds{${FLOW}, group=~"$group"})`, legend: '{{group}}' }],
+            targets: [{ expr: `max ${by('group')} (mm2_checkpoint_age_seconds{${FLOW}, group=~"$group"})`, legend: '{{group}}' }],
             unit: 's',
             width: 12,
             height: 8,
@@ -767,7 +836,7 @@ function flowDetail(): JsonObject {
             description: "Per group and topic: the group's committed offset on the source minus the upstream offset of its latest checkpoint. What a consumer failed over to the target would re-read.",
             targets: [
               {
-                expr: `sum by (group, topic) (max by (group, topic, partition) (mm2_checkpoint_lag_records{${FLOW_TOPICS}, group=~"$group"}))`,
+                expr: `sum ${by('group', 'topic')} (max ${by('group', 'topic', 'partition')} (mm2_checkpoint_lag_records{${FLOW_TOPICS}, group=~"$group"}))`,
                 legend: '{{group}} {{topic}}',
               },
             ],
@@ -782,14 +851,14 @@ function flowDetail(): JsonObject {
           timeseries({
             title: 'Lag (records) per region',
             description: 'Lag summed per region, for partitions mapped to regions by mm2_partition_region_info{topic, partition, region}. No data when no region mapping is configured.',
-            targets: [{ expr: `sum by (region) (${regionJoin(lagByPartition)})`, legend: '{{region}}' }],
+            targets: [{ expr: `sum ${by('region')} (${regionJoin(lagByPartition)})`, legend: '{{region}}' }],
             width: 12,
             height: 8,
           }),
           timeseries({
             title: 'Lag (time) per region',
             description: 'Age of the oldest record not yet copied, per region (mm2_partition_region_info). No data when no region mapping is configured.',
-            targets: [{ expr: `max by (region) (${regionJoin(secondsByPartition)})`, legend: '{{region}}' }],
+            targets: [{ expr: `max ${by('region')} (${regionJoin(secondsByPartition)})`, legend: '{{region}}' }],
             unit: 's',
             width: 12,
             height: 8,
@@ -800,15 +869,14 @@ function flowDetail(): JsonObject {
   });
 }
 
-const JOB = 'job=~"$job"';
-
 function monitorHealth(): JsonObject {
+  const JOB = depI();
   return dashboard({
     uid: 'mirrorwatch-health',
     title: 'mirrorwatch / Monitor health',
     description: "mirrorwatch itself: scrapes, polls of each Kafka cluster, errors, Kafka requests and the process.",
     time: 'now-6h',
-    variables: [queryVariable({ name: 'job', label: 'Job', query: 'label_values(mirrorwatch_cluster_up, job)', multi: true })],
+    variables: deploymentVariables(true),
     rows: [
       {
         title: 'Instances',
@@ -896,7 +964,7 @@ function monitorHealth(): JsonObject {
           timeseries({
             title: 'Poll errors by kind',
             description: 'Rate of failed polls or poll steps per cluster and kind. No data while nothing fails.',
-            targets: [{ expr: `sum by (cluster, kind) (rate(mirrorwatch_poll_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{kind}}' }],
+            targets: [{ expr: `sum ${by('cluster', 'kind')} (rate(mirrorwatch_poll_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{kind}}' }],
             unit: ERRORS_PER_SECOND,
             width: 12,
             height: 8,
@@ -904,7 +972,7 @@ function monitorHealth(): JsonObject {
           timeseries({
             title: 'Decode errors by topic',
             description: 'Rate of MM2 records that did not decode, per cluster and topic. No data while everything decodes.',
-            targets: [{ expr: `sum by (cluster, topic) (rate(mirrorwatch_decode_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{topic}}' }],
+            targets: [{ expr: `sum ${by('cluster', 'topic')} (rate(mirrorwatch_decode_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{topic}}' }],
             unit: ERRORS_PER_SECOND,
             width: 12,
             height: 8,
@@ -913,7 +981,7 @@ function monitorHealth(): JsonObject {
             title: 'Tail errors by topic and kind',
             description:
               'Rate of fetches of MM2 topics that stopped short (mirrorwatch_tail_errors_total), per cluster, topic and kind: kafka (e.g. TOPIC_AUTHORIZATION_FAILED), codec, corrupt, unreachable, out-of-range. No data while every tail reads.',
-            targets: [{ expr: `sum by (cluster, topic, kind) (rate(mirrorwatch_tail_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{topic}} {{kind}}' }],
+            targets: [{ expr: `sum ${by('cluster', 'topic', 'kind')} (rate(mirrorwatch_tail_errors_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{topic}} {{kind}}' }],
             unit: ERRORS_PER_SECOND,
             width: 12,
             height: 8,
@@ -935,7 +1003,7 @@ function monitorHealth(): JsonObject {
           timeseries({
             title: 'Kafka requests',
             description: 'Requests mirrorwatch sends to each cluster, by Kafka API. Grows with brokers and MM2 topics, not with the number of topics watched.',
-            targets: [{ expr: `sum by (cluster, api) (rate(mirrorwatch_kafka_requests_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{api}}' }],
+            targets: [{ expr: `sum ${by('cluster', 'api')} (rate(mirrorwatch_kafka_requests_total{${JOB}}[$__rate_interval]))`, legend: '{{cluster}} {{api}}' }],
             unit: 'reqps',
             stack: true,
             width: 12,
@@ -991,8 +1059,9 @@ function monitorHealth(): JsonObject {
   });
 }
 
-/** File name (in grafana/dashboards/) -> dashboard JSON. */
-export function buildDashboards(): Record<string, JsonObject> {
+/** File name (in grafana/dashboards/) -> dashboard JSON, for the mixin settings (default: the defaults). */
+export function buildDashboards(config: MixinConfig = resolveMixin()): Record<string, JsonObject> {
+  mixin = config;
   return {
     'mirrorwatch-overview.json': overview(),
     'mirrorwatch-flow.json': flowDetail(),
@@ -1006,9 +1075,16 @@ export function renderDashboard(dashboard: JsonObject): string {
 
 function main(argv: readonly string[]): number {
   const check = argv.includes('--check');
+  const arg = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const configFile = arg('--config');
+  const outDir = arg('--out') ?? DASHBOARD_DIR;
+  const config = resolveMixin(configFile ? yaml.load(fs.readFileSync(configFile, 'utf8')) : {}, configFile);
   let stale = 0;
-  for (const [file, json] of Object.entries(buildDashboards())) {
-    const target = path.join(DASHBOARD_DIR, file);
+  for (const [file, json] of Object.entries(buildDashboards(config))) {
+    const target = path.join(outDir, file);
     const text = renderDashboard(json);
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
     if (current === text) continue;
@@ -1016,7 +1092,7 @@ function main(argv: readonly string[]): number {
       console.error(`${path.relative(REPO_ROOT, target)} is out of date: run npx tsx scripts/gen-dashboards.ts`);
       stale++;
     } else {
-      fs.mkdirSync(DASHBOARD_DIR, { recursive: true });
+      fs.mkdirSync(outDir, { recursive: true });
       fs.writeFileSync(target, text);
       console.log(`wrote ${path.relative(REPO_ROOT, target)}`);
     }

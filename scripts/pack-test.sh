@@ -65,6 +65,13 @@ mirrorwatch check-config -c "$app/mirrorwatch.yaml" > "$work/check-config.out" |
 # The example configuration shipped in the package is valid too.
 mirrorwatch check-config -c "$app/node_modules/mirrorwatch/config/mirrorwatch.example.yaml" > /dev/null || fail "check-config rejects the shipped example"
 echo "check-config: ok"
+# The rules renderer (the mixin) runs from the package: its defaults are the shipped rule files.
+mirrorwatch rules --out "$work/rules" > /dev/null || fail "mirrorwatch rules failed"
+for f in mirrorwatch-recording.yml mirrorwatch-alerts.yml; do
+  cmp -s "$work/rules/$f" "$app/node_modules/mirrorwatch/prometheus/rules/$f" || fail "mirrorwatch rules: $f differs from the shipped prometheus/rules/$f"
+done
+mirrorwatch rules -c "$app/node_modules/mirrorwatch/config/mixin.example.yaml" > "$work/mixin-rules.yml" || fail "mirrorwatch rules rejects the shipped mixin example"
+echo "rules: ok"
 
 mirrorwatch run -c "$app/mirrorwatch.yaml" > "$work/run.log" 2>&1 &
 pid=$!

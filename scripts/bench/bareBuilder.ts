@@ -31,6 +31,7 @@ export function bareExposition(snapshot: Snapshot): Buffer {
       }
       add('remoteTopicMissing', t, topic.remoteMissing ? 1 : 0);
       add('remotePartitionsMissing', t, topic.partitionsMissing);
+      add('remoteTopicInfo', `${t},remote_topic="${esc(topic.remoteTopic)}"`, 1);
     }
     add('heartbeatExpected', f, flow.heartbeat.expected ? 1 : 0);
     if (flow.heartbeat.expected && flow.heartbeat.lastTimestampMs !== null) add('heartbeatTimestamp', f, flow.heartbeat.lastTimestampMs / 1000);

@@ -3,9 +3,10 @@
 //   node scripts/deploy/check-rendered.mjs split <rendered.yaml> <core.yaml>
 //       writes the objects Kubernetes' own schemas cover (everything but the Prometheus
 //       operator's custom resources) to <core.yaml>, for kubernetes-validate
-//   node scripts/deploy/check-rendered.mjs rules <rendered.yaml> <groups.yml>
+//   node scripts/deploy/check-rendered.mjs rules <rendered.yaml> <groups.yml> [<given.yml>]
 //       asserts the PrometheusRule's groups equal prometheus/rules/*.yml (parsed, in file order),
-//       and writes them as a rule file for `promtool check rules`; exit 1 on any difference
+//       or <given.yml> (what the chart got as prometheusRule.rules), and writes them as a rule
+//       file for `promtool check rules`; exit 1 on any difference
 //   node scripts/deploy/check-rendered.mjs config <rendered.yaml> <dir>
 //       writes the chart's mirrorwatch ConfigMap into <dir> as the pod sees /etc/mirrorwatch and
 //       prints the path of the file the Deployment's --config names, for `mirrorwatch check-config`
@@ -33,21 +34,25 @@ if (mode === 'split') {
   const rules = docs.filter((d) => d.kind === 'PrometheusRule');
   if (rules.length !== 1) die(`expected one PrometheusRule, found ${rules.length}`);
   const dir = join(root, 'prometheus', 'rules');
-  const expected = readdirSync(dir)
-    .filter((f) => f.endsWith('.yml'))
-    .sort()
-    .flatMap((f) => yaml.load(readFileSync(join(dir, f), 'utf8')).groups ?? []);
+  // Optional 4th argument: the rule file the chart was given (prometheusRule.rules) instead.
+  const given = process.argv[5];
+  const expected = given
+    ? (yaml.load(readFileSync(given, 'utf8')).groups ?? [])
+    : readdirSync(dir)
+        .filter((f) => f.endsWith('.yml'))
+        .sort()
+        .flatMap((f) => yaml.load(readFileSync(join(dir, f), 'utf8')).groups ?? []);
   const actual = rules[0].spec.groups;
   if (!isDeepStrictEqual(actual, expected)) {
     const names = (gs) => gs.map((g) => `${g.name}(${g.rules?.length ?? 0})`).join(', ');
     const firstDiff = expected.findIndex((g, i) => !isDeepStrictEqual(g, actual[i]));
     die(
-      `the PrometheusRule differs from prometheus/rules/*.yml (first differing group: ${expected[firstDiff]?.name ?? actual[firstDiff]?.name}).\n` +
+      `the PrometheusRule differs from ${given ?? 'prometheus/rules/*.yml'} (first differing group: ${expected[firstDiff]?.name ?? actual[firstDiff]?.name}).\n` +
         `  chart: ${names(actual)}\n  repo:  ${names(expected)}\n  run: node scripts/sync-chart-assets.mjs`,
     );
   }
   writeFileSync(out, yaml.dump({ groups: actual }, { lineWidth: -1 }));
-  console.log(`PrometheusRule equals prometheus/rules: ${actual.length} groups, ${actual.reduce((n, g) => n + g.rules.length, 0)} rules`);
+  console.log(`PrometheusRule equals ${given ?? 'prometheus/rules'}: ${actual.length} groups, ${actual.reduce((n, g) => n + g.rules.length, 0)} rules`);
 } else if (mode === 'config') {
   const deployment = docs.find((d) => d.kind === 'Deployment');
   const args = deployment?.spec?.template?.spec?.containers?.[0]?.args ?? [];

@@ -9,6 +9,7 @@ import { processIo } from './commandIo.js';
 import { runDiscover } from './discoverCommand.js';
 import { runLag } from './lagCommand.js';
 import { runLint } from './lintCommand.js';
+import { runRules } from './rulesCommand.js';
 import { runCommand } from './runCommand.js';
 import { runVerify } from './verifyCommand.js';
 import { runWait } from './waitCommand.js';
@@ -102,6 +103,18 @@ program
   .option('--yaml', 'print only the YAML configuration')
   .option('--log-level <level>', 'log to stderr at this level (default: fatal)')
   .action((opts) => exitWith(runDiscover(opts, processIo())));
+
+program
+  .command('rules')
+  .description('render the Prometheus alert and recording rules from the mixin settings (selector, deployment labels, thresholds); exit 1 when --check finds a difference, 2 on bad settings')
+  .option('-c, --config <file>', 'YAML file of mixin settings (docs/mixin.md); default: the defaults')
+  .option('--out <dir>', 'write mirrorwatch-recording.yml and mirrorwatch-alerts.yml into DIR (default: print one rule file)')
+  .option('--check', 'with --out: compare instead of writing')
+  .option('--alertmanager', 'print the Alertmanager inhibit rules that go with these settings')
+  // exitCode, not exit(): a large rule file written to a pipe must be flushed first.
+  .action((opts) => {
+    process.exitCode = runRules(opts, processIo());
+  });
 
 try {
   await program.parseAsync(process.argv);

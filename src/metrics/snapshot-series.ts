@@ -40,6 +40,7 @@ export const SNAPSHOT_FAMILIES = {
   tailStuck: gauge('mirrorwatch_tail_stuck', '1 while mirrorwatch cannot read or decode an MM2 topic it tails (kind: codec, corrupt, kafka, unreachable). Absent when it reads fine.'),
   flowBlind: gauge('mirrorwatch_flow_blind', '1 while mirrorwatch cannot read the MM2 topic holding a flow\'s evidence (heartbeats, offset-syncs, checkpoints, connect-offsets): figures from it are not evidence about MM2. Absent otherwise.'),
   partitionRegion: gauge('mm2_partition_region_info', 'Always 1: the region a source topic partition carries (geo-partitioning, from the regions setting); join on topic and partition.'),
+  remoteTopicInfo: gauge('mm2_remote_topic_info', 'Always 1: the name of the remote topic of a selected source topic on the target (remote_topic), as the replication policy names it; join with mm2_partition_end_offset{cluster=<target>} on topic = remote_topic.'),
 } as const satisfies Record<string, FamilySpec>;
 
 type FamilyKey = keyof typeof SNAPSHOT_FAMILIES;
@@ -130,6 +131,9 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
     else writeTopicAggregate(w, topicLabels, topic.partitions);
     w.remoteTopicMissing.add(topicLabels, topic.remoteMissing ? 1 : 0);
     w.remotePartitionsMissing.add(topicLabels, topic.partitionsMissing);
+    // The policy's name for the remote topic, so dashboards join on it instead of guessing
+    // `<source>.<topic>` (identity policy, custom separators).
+    w.remoteTopicInfo.add(topicLabels + ',remote_topic="' + escapeLabelValue(topic.remoteTopic) + '"', 1);
   }
 
   const hb = flow.heartbeat;

@@ -1,7 +1,7 @@
 // Issue 4 item 4: the alerting path proven on the real programs. Real Kafka (us-east, us-west) and
 // a real MM2 (us-east -> us-west) under traffic, watched by a real mirrorwatch, scraped by
-// Prometheus from Debian's package (our recording rules and our alert rules with shorter `for`
-// durations and thresholds), which alerts through Alertmanager (Debian's package) to a webhook
+// Prometheus from Debian's package (our recording rules and our alert rules, rendered by the mixin
+// with shorter `for` durations and thresholds), which alerts through Alertmanager (Debian's package) to a webhook
 // receiver run by the test.
 //  1. Every Grafana dashboard query returns data from that Prometheus, except the ones whose
 //     series exist only in set-ups this test does not build (listed in the output).
@@ -10,16 +10,14 @@
 //     is printed per alert.
 //  3. MM2 started again: resolved notifications arrive; the time to resolve is printed.
 // The tests run in order and share everything started in beforeAll.
-import yaml from 'js-yaml';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitGroupOffsets, createTopic, produce, startMirrorMaker } from '../harness/kafka.js';
 import type { KafkaCluster, MirrorMaker } from '../harness/kafka.js';
 import { CONDITIONAL_SERIES, extractDashboardQueries } from '../unit/ops/dashboardQueries.js';
 import type { DashboardQuery } from '../unit/ops/dashboardQueries.js';
-import { ALERT_RULES_FILE, RECORDING_RULES_FILE, alertRules, alertRulesWith, readRules } from '../unit/ops/ruleFiles.js';
-import type { RulesDocument } from '../unit/ops/ruleFiles.js';
-import { repoPath } from '../unit/ops/tools.js';
+import { RECORDING_RULES_FILE, alertRules, readRules } from '../unit/ops/ruleFiles.js';
+import { resolveMixin } from '../../src/mixin/config.js';
+import { renderRuleFiles } from '../../src/mixin/render.js';
 import { startAlertmanager } from './helpers/alertmanager.js';
 import type { RunningAlertmanager } from './helpers/alertmanager.js';
 import { readFlow, sameFigures, summary, tp } from './helpers/figures.js';
@@ -75,22 +73,21 @@ const EXPECTED: ExpectedAlert[] = [
 ];
 
 /**
- * The alert rules with the alerts under test shortened. The "heartbeats never seen" rule of
- * Mm2HeartbeatStale keeps its `for`: it is not what this test proves, and while MM2 is down the
- * age series it checks for stays present.
+ * The rules rendered by the mixin with the alerts under test shortened, as a user would with
+ * `mirrorwatch rules -c settings.yaml`. The "heartbeats never seen" rule of Mm2HeartbeatStale keeps
+ * its `for`: it is not what this test proves, and while MM2 is down the age series it checks for
+ * stays present.
  */
-function shortenedAlertRules(): string {
-  const text = alertRulesWith({
-    Mm2HeartbeatStale: { for: FOR, expr: (e) => e.replace(/\(mm2_heartbeat_age_seconds\) > 60\b/, `(mm2_heartbeat_age_seconds) > ${HEARTBEAT_AGE_THRESHOLD_S}`) },
-    Mm2ReplicationLagHigh: { for: FOR, expr: (e) => e.replace(/> 10000$/m, `> ${LAG_RECORDS_THRESHOLD}`) },
-    Mm2ReplicationLagSecondsHigh: { for: FOR, expr: (e) => e.replace(/> 300$/m, `> ${LAG_SECONDS_THRESHOLD}`) },
-  });
-  const doc = yaml.load(text) as RulesDocument;
-  const original = alertRules().find((r) => r.alert === 'Mm2HeartbeatStale' && r.labels?.reason === 'no-heartbeat');
-  const shortened = doc.groups.flatMap((g) => g.rules).find((r) => r.alert === 'Mm2HeartbeatStale' && r.labels?.reason === 'no-heartbeat');
-  if (!original?.for || !shortened) throw new Error(`${ALERT_RULES_FILE}: no Mm2HeartbeatStale rule with reason "no-heartbeat" and a \`for\``);
-  shortened.for = original.for;
-  return yaml.dump(doc, { lineWidth: -1 });
+function shortenedRuleFiles(): Record<string, string> {
+  return renderRuleFiles(
+    resolveMixin({
+      alerts: {
+        'Mm2HeartbeatStale.heartbeat-old': { for: FOR, threshold: HEARTBEAT_AGE_THRESHOLD_S },
+        Mm2ReplicationLagHigh: { for: FOR, threshold: LAG_RECORDS_THRESHOLD },
+        Mm2ReplicationLagSecondsHigh: { for: FOR, threshold: LAG_SECONDS_THRESHOLD },
+      },
+    }),
+  );
 }
 
 /** Dashboard conditions this set-up fulfils: a consumer group commits on the replicated topic. */
@@ -201,10 +198,7 @@ beforeAll(async () => {
   traffic = await startTraffic({ cluster: east, topics: [TOPIC], partitions: PARTITIONS, intervalMs: TRAFFIC_INTERVAL_MS, perRound: 1 });
   prom = await startPrometheus({
     mirrorwatchTargets: [new URL(mw.url).host],
-    ruleFiles: {
-      'mirrorwatch-recording.yml': readFileSync(repoPath(RECORDING_RULES_FILE), 'utf8'),
-      'mirrorwatch-alerts.yml': shortenedAlertRules(),
-    },
+    ruleFiles: shortenedRuleFiles(),
     alertmanagers: [am.hostPort],
     scrapeInterval: '1s',
     evaluationInterval: '1s',

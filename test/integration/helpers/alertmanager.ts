@@ -27,7 +27,8 @@ export interface AmAlert {
   annotations: Record<string, string>;
   startsAt: string;
   endsAt: string;
-  status: { state: 'active' | 'suppressed' | 'unprocessed' };
+  status: { state: 'active' | 'suppressed' | 'unprocessed'; inhibitedBy?: string[]; silencedBy?: string[] };
+  fingerprint?: string;
 }
 
 export interface RunningAlertmanager {
@@ -65,10 +66,15 @@ export function alertmanagerConfigYaml(opts: AlertmanagerOptions): string {
 }
 
 export async function startAlertmanager(opts: AlertmanagerOptions): Promise<RunningAlertmanager> {
+  return startAlertmanagerWithConfig(alertmanagerConfigYaml(opts));
+}
+
+/** An Alertmanager running the given configuration (e.g. the repository's alertmanager.yml). */
+export async function startAlertmanagerWithConfig(configYaml: string): Promise<RunningAlertmanager> {
   const command = alertmanagerBinary();
   const dir = newRunDir('alertmanager');
   const configFile = join(dir, 'alertmanager.yml');
-  writeFileSync(configFile, alertmanagerConfigYaml(opts));
+  writeFileSync(configFile, configYaml);
   const logFile = join(dir, 'alertmanager.log');
   const service = await startHttpService({
     name: 'alertmanager',

@@ -146,6 +146,7 @@ describe('renderSnapshotSeries, partition granularity', () => {
               { topic: 'orders', partitions: [{ partition: 0, sourceEnd: 10, replicated: 4 }, { partition: 1, sourceEnd: 10, replicated: 10, lagSeconds: 0 }] },
               { topic: 'gone', partitions: 2, remoteMissing: true },
               { topic: 'short', partitions: [{ partition: 0 }, { partition: 1, replicated: null }, { partition: 2, replicated: null }], targetPartitions: 1, partitionsMissing: 2 },
+              { topic: 'ident', partitions: 1, remoteTopic: 'ident' },
             ],
             failover: { ready: false, reasons: ['lag'] },
           },
@@ -158,6 +159,11 @@ describe('renderSnapshotSeries, partition granularity', () => {
     expect(valueOf(exp, 'mm2_remote_partitions_missing', { ...F, topic: 'gone' })).toBe(2);
     expect(valueOf(exp, 'mm2_remote_partitions_missing', { ...F, topic: 'short' })).toBe(2);
     expect(valueOf(exp, 'mm2_remote_partitions_missing', { ...F, topic: 'orders' })).toBe(0);
+    // The remote topic's name as the policy gives it, for dashboards to join on: never rebuilt from
+    // `<source>.<topic>` (here one topic is named as by the identity policy).
+    expect(valueOf(exp, 'mm2_remote_topic_info', { ...F, topic: 'orders', remote_topic: 'us-east.orders' })).toBe(1);
+    expect(valueOf(exp, 'mm2_remote_topic_info', { ...F, topic: 'ident', remote_topic: 'ident' })).toBe(1);
+    expect(valueOf(exp, 'mm2_remote_topic_info', { ...F, topic: 'gone', remote_topic: 'us-east.gone' })).toBe(1);
     expect(valueOf(exp, 'mm2_flow_failover_ready', F)).toBe(0);
     expect(valueOf(exp, 'mm2_flow_failover_ready', { source: 'us-west', target: 'us-east' })).toBe(1);
     expect(valueOf(exp, 'mm2_flow_lag_records', F)).toBe(6);

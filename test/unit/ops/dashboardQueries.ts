@@ -40,6 +40,11 @@ export const DEFAULT_VARIABLE_VALUES: Readonly<Record<string, string>> = {
   topic: 'orders',
   group: 'orders-service',
   job: 'mirrorwatch',
+  // The deployment and replica variables at "All" (any value, and series without the label).
+  namespace: '.*',
+  environment: '.*',
+  k8s_cluster: '.*',
+  instance: '.*',
   __rate_interval: '1m',
   __interval: '30s',
   __interval_ms: '30000',

@@ -20,6 +20,7 @@ import {
 } from './dashboardQueries.js';
 import { MIRRORWATCH_METRICS, OTHER_METRICS, metricNamesIn } from './promql.js';
 import { recordedMetricNames } from './ruleFiles.js';
+import { resolveMixin } from '../../../src/mixin/config.js';
 import { assertToolInCi, repoPath, runTool, toolAvailability } from './tools.js';
 
 const promtool = toolAvailability('promtool', 'prometheus');
@@ -141,5 +142,100 @@ describe.skipIf(promtool.skipReason !== null)('dashboard queries (promtool)', ()
       `dashboards: ${queries.length} queries from ${dashboardFiles().length} dashboards validated with promtool ` +
         `(${conditional} conditional on set-up dependent series)`,
     );
+  });
+});
+
+describe('dashboards as part of the mixin', () => {
+  const deployment = resolveMixin().deploymentLabels;
+
+  it('filter every series they read on every deployment variable, and raw series on the instance variable where there is one', () => {
+    const missing: string[] = [];
+    for (const file of dashboardFiles()) {
+      const d = loadDashboard(file);
+      const names = new Set(d.templating.list.map((v) => v.name));
+      for (const l of deployment) expect(names.has(l), `${file}: no variable ${l}`).toBe(true);
+      // The deployment variables' own queries list values under the variables before them.
+      const own = new Set([...deployment, 'instance'].map((l) => `variable ${l}`));
+      for (const q of extractDashboardQueries().filter((x) => x.file === file && !own.has(x.panel))) {
+        for (const name of metricNamesIn(q.rawExpr)) {
+          const escaped = name.replace(/[:]/g, '\\:');
+          for (const m of q.rawExpr.matchAll(new RegExp(`(?<![\\w:"])${escaped}(\\{[^}]*\\})?`, 'g'))) {
+            const selector = m[1] ?? '';
+            const wanted = deployment.map((l) => `${l}=~"$${l}"`);
+            if (names.has('instance') && !name.includes(':')) wanted.push('instance=~"$instance"');
+            for (const w of wanted) if (!selector.includes(w)) missing.push(`${file} / ${q.panel}: ${name}${selector} lacks ${w}`);
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('follow other mixin settings: their deployment labels become the variables', () => {
+    const custom = buildDashboards(resolveMixin({ deploymentLabels: ['region_name'], replicaLabels: ['pod'] }));
+    const flow = custom['mirrorwatch-flow.json'] as unknown as { templating: { list: { name: string }[] }; panels: { targets?: { expr: string }[] }[] };
+    expect(flow.templating.list.map((v) => v.name).slice(0, 3)).toEqual(['datasource', 'region_name', 'pod']);
+    const exprs = flow.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThan(0);
+    for (const e of exprs) expect(e).toContain('region_name=~"$region_name"');
+    // The committed files are the defaults again afterwards.
+    expect(renderDashboard(buildDashboards()['mirrorwatch-flow.json'] as never)).toBe(fs.readFileSync(repoPath('grafana', 'dashboards', 'mirrorwatch-flow.json'), 'utf8'));
+  });
+});
+
+describe.skipIf(promtool.skipReason !== null)('flow dashboard remote-topic panels (promtool)', () => {
+  // The remote topic of us-east's `orders` on us-west, as three replication policies name it; a
+  // local topic of us-west and another flow's remote topic must never show.
+  it.each([
+    ['default policy', 'us-east.orders'],
+    ['identity policy', 'orders'],
+    ['custom separator "__"', 'us-east__orders'],
+  ])('find the remote topic by the name mirrorwatch exports (%s)', (_policy, remote) => {
+    const command = assertToolInCi('promtool', promtool, 'prometheus');
+    const panel = extractDashboardQueries({ source: 'us-east', target: 'us-west', topic: '.*' }).find(
+      (q) => q.file === 'mirrorwatch-flow.json' && q.panel === 'Remote topic end offsets on $target',
+    );
+    expect(panel).toBeDefined();
+    const common = 'job="mirrorwatch",instance="mw:9467"';
+    const series = [
+      { series: `mm2_remote_topic_info{source="us-east",target="us-west",topic="orders",remote_topic="${remote}",${common}}`, values: '1x5' },
+      { series: `mm2_remote_topic_info{source="eu-west",target="us-west",topic="orders",remote_topic="eu-west.orders",${common}}`, values: '1x5' },
+      { series: `mm2_partition_end_offset{cluster="us-west",topic="${remote}",partition="0",${common}}`, values: '700x5' },
+      { series: `mm2_partition_end_offset{cluster="us-west",topic="${remote}",partition="1",${common}}`, values: '300x5' },
+      { series: `mm2_partition_end_offset{cluster="us-west",topic="eu-west.orders",partition="0",${common}}`, values: '900x5' },
+      { series: `mm2_partition_end_offset{cluster="us-west",topic="payments",partition="0",${common}}`, values: '50x5' },
+      // A second replica of the same deployment: deduplicated, not doubled.
+      { series: `mm2_partition_end_offset{cluster="us-west",topic="${remote}",partition="0",job="mirrorwatch",instance="mw-2:9467"}`, values: '700x5' },
+    ];
+    if (remote !== 'orders') series.push({ series: `mm2_partition_end_offset{cluster="us-west",topic="orders",partition="0",${common}}`, values: '10x5' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-dashboard-remote-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'empty.yml'), 'groups: []\n');
+      const test = {
+        rule_files: ['empty.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: series,
+            promql_expr_test: [
+              {
+                expr: panel?.expr,
+                eval_time: '2m',
+                exp_samples: [
+                  { labels: `{job="mirrorwatch",topic="${remote}",partition="0"}`, value: 700 },
+                  { labels: `{job="mirrorwatch",topic="${remote}",partition="1"}`, value: 300 },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      fs.writeFileSync(path.join(dir, 'remote.test.yml'), yaml.dump(test, { lineWidth: -1 }));
+      const r = runTool(command, ['test', 'rules', path.join(dir, 'remote.test.yml')]);
+      expect(r.status, r.output).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

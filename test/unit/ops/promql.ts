@@ -19,6 +19,7 @@ export const MIRRORWATCH_METRICS: readonly string[] = [
   'mm2_remote_partitions_missing',
   'mm2_flow_failover_ready',
   'mm2_partition_region_info',
+  'mm2_remote_topic_info',
   'mirrorwatch_cluster_up',
   'mirrorwatch_poll_duration_seconds',
   'mirrorwatch_last_poll_success_timestamp_seconds',
