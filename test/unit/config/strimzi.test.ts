@@ -1,6 +1,7 @@
 // A Strimzi KafkaMirrorMaker2 resource as configuration: both layouts (v1beta2 with
 // connectCluster/clusters, v1 with target/mirrors[].source), the secrets mapping, and errors that
 // name the file and the field.
+import type { PasswordSaslConfig } from '../../../src/core/types.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,7 +80,7 @@ describe('Strimzi KafkaMirrorMaker2 v1beta2 (connectCluster, clusters, mirrors[]
       MIRRORWATCH_SECRET_MM2_USER_PASSWORD: 'from-env',
     };
     const cfg = loadConfig(V1BETA2, env);
-    expect(cfg.clusters[0]!.sasl!.password).toBe('from-env');
+    expect((cfg.clusters[0]!.sasl as PasswordSaslConfig | undefined)?.password).toBe('from-env');
     expect(cfg.clusters[1]!.tls).toMatchObject({ ca: CERT, cert: CERT, key: KEY });
   });
 
