@@ -21,7 +21,15 @@ export function refreshDueAt(token: HeldToken, windowFactor: number, minRemainin
   return Math.max(token.obtainedAtMs, Math.min(byWindow, token.expiresAtMs - minRemainingMs));
 }
 
-/** Whether `token` can still be offered to a broker at `nowMs` (a little before its expiry). */
-export function stillValid(token: HeldToken, nowMs: number, safetyMs = 1_000): boolean {
-  return nowMs < token.expiresAtMs - safetyMs;
+/**
+ * A token with less than this left is not offered again: the broker would grant a session shorter
+ * than kafkajs's re-authentication threshold, and kafkajs would re-authenticate before every
+ * request, racing the requests it pipelines on the same connection (the broker answers those with
+ * ILLEGAL_SASL_STATE).
+ */
+export const MIN_OFFERED_MS = 12_000;
+
+/** Whether `token` can still be offered to a broker at `nowMs`. */
+export function stillValid(token: HeldToken, nowMs: number, marginMs: number = MIN_OFFERED_MS): boolean {
+  return nowMs < token.expiresAtMs - marginMs;
 }

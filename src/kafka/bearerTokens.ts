@@ -6,7 +6,7 @@
 // Messages name the cluster and the endpoint, never the secret or the token.
 import pRetry from 'p-retry';
 import type { Logger } from '../log.js';
-import { refreshDueAt, stillValid } from '../core/tokenRefresh.js';
+import { MIN_OFFERED_MS, refreshDueAt, stillValid } from '../core/tokenRefresh.js';
 import type { HeldToken } from '../core/tokenRefresh.js';
 
 export interface FetchedToken {
@@ -61,6 +61,7 @@ export class RefreshingToken {
   private lastFailure: string | null = null;
   private readonly abort = new AbortController();
   private readonly now: () => number;
+  private renewTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: RefreshingTokenOptions) {
     this.now = opts.now ?? Date.now;
@@ -73,6 +74,8 @@ export class RefreshingToken {
     const loop = this.refresh();
     if (held && stillValid(held, this.now())) {
       // Renewal is due: a fresh token if it comes quickly, else the current one (the loop goes on).
+      // While the endpoint is failing, no wait: every re-authentication would pay it.
+      if (this.failedAttempts > 0) return held.value;
       const fresh = await within(loop, this.opts.waitMs).catch(() => undefined);
       return fresh?.value ?? held.value;
     }
@@ -83,9 +86,27 @@ export class RefreshingToken {
     );
   }
 
-  /** Stops retrying; get() fails from then on. */
+  /** Stops renewing and retrying; get() fails from then on. */
   close(): void {
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.renewTimer = null;
     this.abort.abort(new Error(`cluster ${this.opts.alias}: closed`));
+  }
+
+  // kafkajs asks for a token only when a connection (re-)authenticates, which is when the broker's
+  // session is about to end: the successor is fetched ahead, when renewal is due, as Kafka's own
+  // refresh thread does, so that an endpoint outage then still leaves the current token to use.
+  private scheduleRenewal(held: Held): void {
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    if (this.abort.signal.aborted) return;
+    const delay = Math.max(0, refreshDueAt(held, this.opts.windowFactor) - this.now());
+    this.renewTimer = setTimeout(() => {
+      this.renewTimer = null;
+      this.refresh().catch(() => {
+        // logged by the loop; the next get() reports it
+      });
+    }, delay);
+    this.renewTimer.unref?.();
   }
 
   private refresh(): Promise<Held> {
@@ -104,7 +125,10 @@ export class RefreshingToken {
         const message = messageOf(error);
         if (error instanceof TokenRefusedError || message === this.lastFailure) return;
         this.lastFailure = message;
-        const keeping = this.held && stillValid(this.held, this.now()) ? `; the current token stays in use until ${new Date(this.held.expiresAtMs).toISOString()}` : '';
+        const keeping =
+          this.held && stillValid(this.held, this.now())
+            ? `; the current token (expires ${new Date(this.held.expiresAtMs).toISOString()}) stays in use until ${MIN_OFFERED_MS / 1000} s before it expires`
+            : '';
         logger.warn(
           { cluster: alias, err: message },
           `cluster ${alias}: the ${source} ${message}; retrying with backoff (${backoffMs} ms doubling to ${backoffMaxMs} ms)${keeping}`,
@@ -117,8 +141,10 @@ export class RefreshingToken {
         }
         this.failedAttempts = 0;
         this.lastFailure = null;
-        this.held = { value: t.value, obtainedAtMs: this.now(), expiresAtMs: t.expiresAtMs };
-        return this.held;
+        const held = { value: t.value, obtainedAtMs: this.now(), expiresAtMs: t.expiresAtMs };
+        this.held = held;
+        this.scheduleRenewal(held);
+        return held;
       },
       (e: unknown) => {
         this.failedAttempts = 0;
