@@ -230,3 +230,39 @@ describe('the client secret stays inside the process', () => {
     expect(`${io.out()}${io.err()}`).not.toContain(SECRET);
   });
 });
+
+describe('Strimzi KafkaMirrorMaker2 authentication type oauth', () => {
+  const resource = (auth: string): string => `apiVersion: kafka.strimzi.io/v1beta2
+kind: KafkaMirrorMaker2
+spec:
+  connectCluster: b
+  clusters:
+    - alias: a
+      bootstrapServers: "a:9093"
+      authentication: ${auth}
+    - {alias: b, bootstrapServers: "b:9092"}
+  mirrors: [{sourceCluster: a, targetCluster: b, sourceConnector: {}}]
+`;
+
+  it('takes tokenEndpointUri, clientId, scope and the client secret from the mapped Secret', () => {
+    const dir = tempFiles({
+      'kmm2.yaml': resource('{type: oauth, tokenEndpointUri: "https://sso.example/realms/kafka/protocol/openid-connect/token", clientId: mm2, scope: kafka, clientSecret: {secretName: mm2-oauth, key: secret}}'),
+      'mirrorwatch.yaml': 'mm2Properties: kmm2.yaml\n',
+    });
+    const c = loadConfig(path.join(dir, 'mirrorwatch.yaml'), { MIRRORWATCH_SECRET_MM2_OAUTH_SECRET: SECRET });
+    expect(saslOf(c)).toMatchObject({ mechanism: 'oauthbearer', tokenEndpointUrl: 'https://sso.example/realms/kafka/protocol/openid-connect/token', clientId: 'mm2', clientSecret: SECRET, scope: 'kafka' });
+  });
+
+  it('refuses the grants it does not implement, naming the field', () => {
+    const dir = tempFiles({ 'kmm2.yaml': resource('{type: oauth, tokenEndpointUri: "https://sso/token", refreshToken: {secretName: s, key: k}}'), 'mirrorwatch.yaml': 'mm2Properties: kmm2.yaml\n' });
+    let err: unknown;
+    try {
+      loadConfig(path.join(dir, 'mirrorwatch.yaml'), {});
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).toContain(
+      'spec.clusters[0].authentication.refreshToken: OAuth with refreshToken is not supported by mirrorwatch: it uses the client credentials grant (tokenEndpointUri, clientId, clientSecret)',
+    );
+  });
+});

@@ -166,7 +166,9 @@ spec:
     - {sourceCluster: a, targetCluster: b, topicsPattern: "orders(", sourceConnector: {config: {replication.policy.class: com.example.Mine}}}
 `);
     const byPath = Object.fromEntries(r.problems.map((p) => [p.path, p.message]));
-    expect(byPath['spec.clusters[0].authentication.type']).toContain('"oauth" is not supported');
+    // oauth is read (the client credentials grant); what it lacks is named.
+    expect(byPath['spec.clusters[0].authentication.tokenEndpointUri']).toBeDefined();
+    expect(byPath['spec.clusters[0].authentication.clientSecret']).toContain('required: secretName and key');
     expect(byPath['spec.mirrors[0].targetCluster']).toContain('is not the connectCluster "b"');
     expect(byPath['spec.mirrors[1].sourceCluster']).toContain('"z" is not an alias in spec.clusters');
     expect(byPath['spec.mirrors[2].topicsPattern']).toContain('invalid regular expression "orders("');
