@@ -202,7 +202,7 @@ const BEARER_HANDLED = new Set([
   'sasl.login.retry.backoff.ms',
   'sasl.login.retry.backoff.max.ms',
   // Kafka's other refresh bounds and HTTP timeouts: mirrorwatch renews by the window factor and
-  // its own connection timeouts (docs/security.md).
+  // its own connection timeouts (SECURITY.md).
   'sasl.login.refresh.buffer.seconds',
   'sasl.login.refresh.min.period.seconds',
   'sasl.login.refresh.window.jitter',
