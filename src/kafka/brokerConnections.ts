@@ -43,12 +43,6 @@ export interface BrokerConnectionsOptions {
   sasl: KafkajsSasl | null;
   logger: KafkajsLogger;
   emitter: InstrumentationEmitter;
-  /**
-   * Bearer-token clusters: a request on a connection the broker closed is sent once more on a
-   * fresh one. A broker with `connections.max.reauth.ms` closes a connection whose session (the
-   * token's lifetime) ran out while it was idle, when the next request arrives.
-   */
-  resendOnClosedConnection?: boolean;
 }
 
 export interface Target {
@@ -148,12 +142,6 @@ export class BrokerConnections {
     return broker;
   }
 
-  /** The same address with the broker object now registered for it (a discarded one is replaced). */
-  private refreshTarget(target: Target): Target {
-    const pool = target.broker.connectionPool;
-    return { broker: this.brokerAt({ host: pool.host, port: pool.port }), label: target.label };
-  }
-
   /** The broker object for a node of the current metadata. */
   node(nodeId: number): Target {
     const node = this.meta?.brokers.get(nodeId);
@@ -211,7 +199,6 @@ export class BrokerConnections {
     apiName: string,
     versions: readonly number[],
     build: (version: number) => ProtocolRequest,
-    resend = this.opts.resendOnClosedConnection === true,
   ): Promise<Sent<T>> {
     this.assertOpen();
     const { broker, label } = target;
@@ -225,9 +212,6 @@ export class BrokerConnections {
       // a broker that died) that adds a 'connect' listener each time. Retrying through the same
       // object every poll of an outage piles them up (MaxListenersExceededWarning, then a leak).
       this.discard(broker);
-      if (resend && (e as Error).name === 'KafkaJSConnectionClosedError') {
-        return this.exchange<T>(this.refreshTarget(target), apiKey, apiName, versions, build, false);
-      }
       throw fail(e);
     }
     const negotiated = negotiateVersion(apiName, versions, broker.versions?.[apiKey]);
@@ -237,11 +221,7 @@ export class BrokerConnections {
       return { data, version: negotiated.version };
     } catch (e) {
       // Same as kafkajs's Broker: a connection the broker closed is unusable until reconnected.
-      if ((e as Error).name === 'KafkaJSConnectionClosedError') {
-        await broker.disconnect().catch(() => {});
-        // Reads only: sending one again is harmless.
-        if (resend) return this.exchange<T>(target, apiKey, apiName, versions, build, false);
-      }
+      if ((e as Error).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => {});
       throw fail(e);
     }
   }

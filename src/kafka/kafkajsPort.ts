@@ -76,7 +76,6 @@ export class KafkajsPort implements KafkaPort {
       requestTimeoutMs: cluster.requestTimeoutMs,
       ssl: toKafkajsSsl(cluster),
       sasl: toKafkajsSasl(cluster, this.tokens),
-      resendOnClosedConnection: this.tokens !== null,
       logger: createKafkajsLogger(this.logger),
       emitter,
     });

@@ -30,6 +30,8 @@ const TOKEN_LIFETIME_S = 25;
 const ISSUER = 'https://idp.mirrorwatch.test/realms/kafka';
 const AUDIENCE = 'kafka';
 const CLIENT_ID = 'mirrorwatch';
+/** The idle watch's own client, so that each watch's token requests can be told apart. */
+const IDLE_CLIENT_ID = 'mirrorwatch-idle';
 const CLIENT_SECRET = `cs-${randomBytes(12).toString('hex')}`;
 const WRONG_SECRET = `wrong-${randomBytes(12).toString('hex')}`;
 const TOPIC = 'orders';
@@ -93,7 +95,7 @@ async function startIdp(): Promise<Idp> {
         record(400);
         return send(res, 400, { error: 'invalid_request' });
       }
-      if (id !== CLIENT_ID || secret !== CLIENT_SECRET) {
+      if ((id !== CLIENT_ID && id !== IDLE_CLIENT_ID) || secret !== CLIENT_SECRET) {
         record(401);
         return send(res, 401, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
       }
@@ -131,6 +133,9 @@ let idp: Idp;
 let broker: KafkaCluster;
 let oauthBootstrap: string;
 let mw: Watch;
+/** Polls less often than tokens live: every poll finds the broker's session over. */
+let idle: Watch;
+const IDLE_POLL_S = 27;
 const startedAt = Date.now();
 const produced = [...COUNTS];
 
@@ -169,7 +174,7 @@ beforeAll(async () => {
   await createTopic(broker, TOPIC, COUNTS.length);
   for (const [p, n] of COUNTS.entries()) await produce(broker, TOPIC, { partition: p, count: n });
 
-  const oauth = (alias: string, secretLine: string): string[] => [
+  const oauth = (alias: string, secretLine: string, clientId = CLIENT_ID): string[] => [
     `  - alias: ${alias}`,
     `    bootstrapServers: ${oauthBootstrap}`,
     '    connectionTimeout: 1500ms',
@@ -177,7 +182,7 @@ beforeAll(async () => {
     '    sasl:',
     '      mechanism: oauthbearer',
     `      tokenEndpointUrl: ${idp.tokenUrl}`,
-    `      clientId: ${CLIENT_ID}`,
+    `      clientId: ${clientId}`,
     `      ${secretLine}`,
     '      scope: kafka',
     '      retryBackoff: 200ms',
@@ -200,6 +205,20 @@ beforeAll(async () => {
     ].join('\n'),
     env: { OIDC_CLIENT_SECRET: CLIENT_SECRET },
     files: { 'wrong.secret': `${WRONG_SECRET}\n` },
+  });
+  idle = await startWatch({
+    name: 'oauth-idle',
+    yaml: [
+      'clusters:',
+      ...oauth('idle', 'clientSecretEnv: OIDC_CLIENT_SECRET', IDLE_CLIENT_ID),
+      `  - alias: plain`,
+      `    bootstrapServers: ${broker.bootstrap}`,
+      'flows:',
+      `  - { source: idle, target: plain, topics: [${TOPIC}] }`,
+      `poll: { interval: ${IDLE_POLL_S}s, timeout: 6s }`,
+      'http: { host: 127.0.0.1, port: 0 }',
+    ].join('\n'),
+    env: { OIDC_CLIENT_SECRET: CLIENT_SECRET },
   });
 }, 180_000);
 
@@ -228,8 +247,12 @@ describe('SASL/OAUTHBEARER with OIDC client credentials against a broker validat
     let lastSuccess = gauge(first, 'mirrorwatch_last_poll_success_timestamp_seconds', { cluster: 'oidc' }) ?? 0;
     let longestGapS = 0;
     let round = 0;
+    const idleSuccesses = new Set<number>();
     while (Date.now() < until) {
       await new Promise((r) => setTimeout(r, 1_000));
+      const ie = await metrics(idle);
+      const s = gauge(ie, 'mirrorwatch_last_poll_success_timestamp_seconds', { cluster: 'idle' });
+      if (s !== undefined) idleSuccesses.add(s);
       if (++round % 5 === 0) {
         await produce(broker, TOPIC, { partition: round % 2, count: 1 });
         produced[round % 2]! += 1;
@@ -267,6 +290,23 @@ describe('SASL/OAUTHBEARER with OIDC client credentials against a broker validat
     expect(auths).toBeGreaterThanOrEqual(2);
     expect(reconnects).toBe(0);
     expect(mw.logLines().filter((l) => l.cluster === 'oidc' && l.level >= 40)).toEqual([]);
+
+    // Polled every 27 s with 25 s tokens: each poll after the first finds its connection's session
+    // over. Kafka accepts a re-authentication (SaslHandshake) on an expired session and refuses
+    // only other requests, and kafkajs re-authenticates before sending: the same connection goes on.
+    const ie = await metrics(idle);
+    const idleConnections = requests(ie, 'idle', 'ApiVersions');
+    const idleAuths = requests(ie, 'idle', 'SaslAuthenticate');
+    console.log(
+      `[oauth] idle cluster (poll every ${IDLE_POLL_S} s, tokens ${TOKEN_LIFETIME_S} s): ${idleSuccesses.size} successful polls seen, ${pollErrors(ie, 'idle')} poll errors, ` +
+        `${idleAuths} SaslAuthenticate, ${idleConnections} ApiVersions (connections opened); ${idp.requests.filter((r) => r.ok && r.clientId === IDLE_CLIENT_ID).length} tokens`,
+    );
+    expect(idleSuccesses.size).toBeGreaterThanOrEqual(3);
+    expect(pollErrors(ie, 'idle')).toBe(0);
+    expect(gauge(ie, 'mirrorwatch_cluster_up', { cluster: 'idle' })).toBe(1);
+    expect(idleAuths).toBeGreaterThanOrEqual(3);
+    expect(idleConnections).toBe(1);
+    expect(idle.logLines().filter((l) => l.level >= 40 && l.cluster === 'idle')).toEqual([]);
   });
 
   it('a wrong client secret: one clear line naming the cluster, that cluster down, the others watched', async () => {
@@ -307,7 +347,7 @@ describe('SASL/OAUTHBEARER with OIDC client credentials against a broker validat
     const downForMs = Date.now() - downAt;
     // Keep it down a little longer, to see the backoff settle at its cap.
     await new Promise((r) => setTimeout(r, 8_000));
-    const attempts = idp.requests.filter((r) => r.at >= downAt && r.status === 503 && r.secretOk).map((r) => r.at);
+    const attempts = idp.requests.filter((r) => r.at >= downAt && r.status === 503 && r.secretOk && r.clientId === CLIENT_ID).map((r) => r.at);
     const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);
     const flow = JSON.parse((await get(`${mw.url}/api/v1/flows/oidc/plain`)).body) as { clusters: { alias: string; up: boolean; lastError: string | null }[] };
     idp.failWith = null;
@@ -400,6 +440,7 @@ describe('secrets and tokens (issue 12 point 3)', () => {
       answers.push(`${p}\n${res.body}`);
     }
     await mw.stop();
+    await idle.stop();
     await idp.close();
     expectNothingSecret('the YAML watch', `${mw.logText()}\n${answers.join('\n')}`);
   });
