@@ -222,7 +222,7 @@ describe('the client secret stays inside the process', () => {
     for (const json of [false, true]) {
       let out = '';
       runCheckConfig({ config: path.join(dir, 'mirrorwatch.yaml'), json }, {}, { write: (s: string) => (out += s) }, { write: (s: string) => (out += s) });
-      expect(out).toContain(json ? '"clientSecret": "[redacted]"' : 'a');
+      expect(out).toContain(json ? '"clientSecret": "[redacted]"' : 'cluster a: SASL OAUTHBEARER, client mm2, token endpoint https://idp.example/token');
       expect(out).not.toContain(SECRET);
     }
     const io = fakeIo([]);
