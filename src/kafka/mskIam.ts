@@ -3,13 +3,15 @@
 // SASL/OAUTHBEARER token. MSK's IAM listeners accept it as Amazon's Java IAMOAuthBearerLoginCallbackHandler
 // sends it. Credentials: a named profile, a role to assume, or the default AWS credential chain
 // (environment, shared files, web identity, container and instance metadata).
-import { generateAuthToken, generateAuthTokenFromProfile, generateAuthTokenFromRole } from 'aws-msk-iam-sasl-signer-js';
 import type { MskIamConfig } from '../core/types.js';
 import type { FetchedToken, TokenFetcher } from './bearerTokens.js';
 
 export function mskIamFetcher(c: MskIamConfig): TokenFetcher {
   return async (): Promise<FetchedToken> => {
     const base = { region: c.region };
+    // Loaded on first use: the signer brings much of the AWS SDK, which clusters without MSK IAM
+    // should not pay for in start-up time and memory.
+    const { generateAuthToken, generateAuthTokenFromProfile, generateAuthTokenFromRole } = await import('aws-msk-iam-sasl-signer-js');
     let r;
     try {
       r = c.roleArn
