@@ -186,6 +186,9 @@ const OIDC_HANDLERS = new Set([
   'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
   'org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerLoginCallbackHandler',
 ]);
+/** Strimzi's kafka-oauth client: the same grant, its settings as `oauth.*` JAAS options. */
+const STRIMZI_HANDLER = 'io.strimzi.kafka.oauth.client.JaasClientOauthLoginCallbackHandler';
+const STRIMZI_OTHER_GRANTS = ['oauth.access.token', 'oauth.access.token.location', 'oauth.refresh.token', 'oauth.password.grant.username', 'oauth.client.assertion', 'oauth.client.assertion.location'];
 const MSK_IAM_OAUTH_HANDLER = 'software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler';
 const MSK_IAM_LOGIN_MODULE = 'software.amazon.msk.auth.iam.IAMLoginModule';
 
@@ -247,9 +250,10 @@ function importBearer(
     return { mechanism: 'aws-msk-iam', iam, where: where(jaas ?? mech) };
   }
 
+  if (handler === STRIMZI_HANDLER) return importStrimziOauth(alias, opts, jaas!, where, warn);
   const endpoint = lookup('sasl.oauthbearer.token.endpoint.url');
   if (handler !== undefined && !OIDC_HANDLERS.has(handler)) {
-    warn(handlerProp, `cluster ${alias}: sasl.login.callback.handler.class ${handler} is not supported by mirrorwatch (it fetches tokens as Kafka's OAuthBearerLoginCallbackHandler and Amazon's IAMOAuthBearerLoginCallbackHandler do); connecting without SASL`);
+    warn(handlerProp, `cluster ${alias}: sasl.login.callback.handler.class ${handler} is not supported by mirrorwatch (it fetches tokens as Kafka's OAuthBearerLoginCallbackHandler, Strimzi's JaasClientOauthLoginCallbackHandler and Amazon's IAMOAuthBearerLoginCallbackHandler do); connecting without SASL`);
     return undefined;
   }
   if (!endpoint) {
@@ -303,4 +307,33 @@ function importBearer(
   const urlencode = lookup('sasl.oauthbearer.header.urlencode');
   if (urlencode) oauth.headerUrlencode = javaTrim(urlencode.value).toLowerCase() === 'true';
   return { mechanism: 'oauthbearer', oauth, where: where(jaas ?? endpoint) };
+}
+
+function importStrimziOauth(
+  alias: string,
+  opts: Map<string, string>,
+  jaas: PropValue | undefined,
+  where: (p: PropValue) => Where,
+  warn: (p: PropValue | undefined, message: string) => void,
+): SaslDraft | undefined {
+  const other = STRIMZI_OTHER_GRANTS.find((k) => opts.has(k));
+  if (other !== undefined) {
+    warn(jaas, `cluster ${alias}: sasl.jaas.config option ${other} is not supported by mirrorwatch (it uses the client credentials grant: oauth.token.endpoint.uri, oauth.client.id, oauth.client.secret); connecting without SASL`);
+    return undefined;
+  }
+  const url = opts.get('oauth.token.endpoint.uri');
+  const clientId = opts.get('oauth.client.id');
+  const secret = opts.get('oauth.client.secret');
+  if (!url || !clientId || !secret || !jaas) {
+    warn(jaas, `cluster ${alias}: Strimzi OAuth needs the sasl.jaas.config options oauth.token.endpoint.uri, oauth.client.id and oauth.client.secret (mirrorwatch does not read them from OAUTH_* environment variables); connecting without SASL`);
+    return undefined;
+  }
+  if (!/^https?:\/\//i.test(url)) {
+    warn(jaas, `cluster ${alias}: oauth.token.endpoint.uri must be an http:// or https:// URL; connecting without SASL`);
+    return undefined;
+  }
+  const oauth: OAuthDraft = { tokenEndpointUrl: url, clientId, clientSecret: { value: secret, where: where(jaas) } };
+  const scope = opts.get('oauth.scope');
+  if (scope) oauth.scope = scope;
+  return { mechanism: 'oauthbearer', oauth, where: where(jaas) };
 }

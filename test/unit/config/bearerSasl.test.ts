@@ -160,6 +160,25 @@ describe('OAUTHBEARER and AWS MSK IAM from mm2.properties', () => {
     expect(saslOf(c)).toMatchObject({ clientId: 'mm2', clientSecret: SECRET, scope: 'kafka', headerUrlencode: true });
   });
 
+  it("reads Strimzi's kafka-oauth client (JaasClientOauthLoginCallbackHandler and its oauth.* JAAS options)", () => {
+    const strimzi = (options: string): MirrorwatchConfig =>
+      propsConfig([
+        'a.bootstrap.servers = 127.0.0.1:9092',
+        'a.security.protocol = SASL_SSL',
+        'a.sasl.mechanism = OAUTHBEARER',
+        'a.sasl.login.callback.handler.class = io.strimzi.kafka.oauth.client.JaasClientOauthLoginCallbackHandler',
+        `a.sasl.jaas.config = org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ${options};`,
+      ]);
+    const c = strimzi(`oauth.token.endpoint.uri="https://sso/realms/k/protocol/openid-connect/token" oauth.client.id="mm2" oauth.client.secret="${SECRET}" oauth.scope="kafka"`);
+    expect(saslOf(c)).toMatchObject({ mechanism: 'oauthbearer', tokenEndpointUrl: 'https://sso/realms/k/protocol/openid-connect/token', clientId: 'mm2', clientSecret: SECRET, scope: 'kafka' });
+    const refresh = strimzi('oauth.token.endpoint.uri="https://sso/token" oauth.client.id="mm2" oauth.refresh.token="r"');
+    expect(saslOf(refresh)).toBeUndefined();
+    expect(refresh.warnings.map((w) => w.message)).toContain(
+      'cluster a: sasl.jaas.config option oauth.refresh.token is not supported by mirrorwatch (it uses the client credentials grant: oauth.token.endpoint.uri, oauth.client.id, oauth.client.secret); connecting without SASL',
+    );
+    expect(JSON.stringify(c.warnings)).not.toContain(SECRET);
+  });
+
   it('warns, naming the cluster and the key, about OAUTHBEARER it cannot reproduce', () => {
     const unsecured = propsConfig(['a.bootstrap.servers = 127.0.0.1:9092', 'a.security.protocol = SASL_PLAINTEXT', 'a.sasl.mechanism = OAUTHBEARER', 'a.sasl.jaas.config = org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";']);
     expect(saslOf(unsecured)).toBeUndefined();
