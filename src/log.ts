@@ -10,6 +10,9 @@ export const REDACT_PATHS = [
   'sasl.password',
   '*.sasl.password',
   'cluster.sasl.password',
+  'clientSecret',
+  '*.clientSecret',
+  '*.sasl.clientSecret',
   'tls.key',
   '*.tls.key',
 ];

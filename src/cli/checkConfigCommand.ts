@@ -38,6 +38,11 @@ export function runCheckConfig(
   for (const c of config.clusters) {
     const stores = [c.tls?.keystore ? `keystore ${c.tls.keystore.file} (${c.tls.keystore.type})` : '', c.tls?.truststore ? `truststore ${c.tls.truststore.file} (${c.tls.truststore.type})` : ''].filter((x) => x !== '');
     if (stores.length > 0) lines.push(`cluster ${c.alias}: TLS ${stores.join(', ')}${c.tls?.unusable ? ': UNUSABLE' : ''}`);
+    const s = c.sasl;
+    if (s?.mechanism === 'oauthbearer') lines.push(`cluster ${c.alias}: SASL OAUTHBEARER, client ${s.clientId}${s.scope ? `, scope ${s.scope}` : ''}, token endpoint ${s.tokenEndpointUrl}`);
+    if (s?.mechanism === 'aws-msk-iam') {
+      lines.push(`cluster ${c.alias}: SASL AWS MSK IAM, region ${s.region}, credentials from ${s.roleArn ? `role ${s.roleArn}` : s.profile ? `profile ${s.profile}` : 'the default AWS chain'}`);
+    }
   }
   for (const f of config.flows) {
     const hb = !f.heartbeatsExpected ? 'not expected' : f.heartbeatsAuto ? 'auto (expected once the remote heartbeats topic exists)' : 'expected';

@@ -55,14 +55,38 @@ export interface TlsDraft {
 
 export interface SaslDraft {
   mechanism: SaslConfig['mechanism'];
-  username: string;
+  /** Password mechanisms (PLAIN, SCRAM). */
+  username?: string;
   /** Inline secret (only from an mm2.properties JAAS config; the YAML file cannot hold one). */
   password?: string;
   passwordEnv?: { name: string; where: Where };
   passwordFile?: FileRef;
   /** YAML `password:` holding config provider variables. */
   passwordVariables?: { text: string; where: Where };
+  oauth?: OAuthDraft;
+  iam?: MskIamDraft;
   where: Where;
+}
+
+/** OAUTHBEARER with OIDC client credentials; defaults are Kafka's. */
+export interface OAuthDraft {
+  tokenEndpointUrl: string;
+  clientId: string;
+  clientSecret: SecretDraft;
+  scope?: string;
+  extensions?: Record<string, string>;
+  headerUrlencode?: boolean;
+  refreshWindowFactor?: number;
+  retryBackoffMs?: number;
+  retryBackoffMaxMs?: number;
+}
+
+export interface MskIamDraft {
+  /** Undefined: from the bootstrap host names, else AWS_REGION / AWS_DEFAULT_REGION. */
+  region?: string;
+  profile?: string;
+  roleArn?: string;
+  roleSessionName?: string;
 }
 
 export interface ClusterDraft {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import type { ConfigWarning, FlowConfig, MirrorwatchConfig, PartitionRegion, ReplicationPolicyConfig } from '../core/types.js';
 import { DEFAULTS, topicsExcludeDefault } from './defaults.js';
-import type { ClusterDraft, FileRef, FlowDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
+import type { ClusterDraft, FileRef, FlowDraft, MskIamDraft, OAuthDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { formatDuration } from './duration.js';
 import { resolveHttpProtection } from './httpProtection.js';
 import { importMm2Properties, type Mm2Import } from './mm2Import.js';
@@ -139,7 +139,31 @@ function yamlTls(file: string, base: string, t: YamlCluster['tls']): TlsDraft | 
 
 function yamlSasl(file: string, base: string, s: NonNullable<YamlCluster['sasl']>): SaslDraft {
   const where: Where = { file, path: `${base}.sasl` };
-  const out: SaslDraft = { mechanism: s.mechanism, username: s.username, where };
+  const out: SaslDraft = { mechanism: s.mechanism, where };
+  if (s.mechanism === 'oauthbearer') {
+    const secret = yamlSecret(file, `${base}.sasl`, s as Record<string, unknown>, 'clientSecret');
+    // The schema requires all three; a refused file never gets here.
+    if (s.tokenEndpointUrl === undefined || s.clientId === undefined || !secret) return out;
+    const oauth: OAuthDraft = { tokenEndpointUrl: s.tokenEndpointUrl, clientId: s.clientId, clientSecret: secret };
+    if (s.scope !== undefined) oauth.scope = s.scope;
+    if (s.extensions !== undefined) oauth.extensions = s.extensions;
+    if (s.headerUrlencode !== undefined) oauth.headerUrlencode = s.headerUrlencode;
+    if (s.refreshWindowFactor !== undefined) oauth.refreshWindowFactor = s.refreshWindowFactor;
+    if (s.retryBackoff !== undefined) oauth.retryBackoffMs = s.retryBackoff;
+    if (s.retryBackoffMax !== undefined) oauth.retryBackoffMaxMs = s.retryBackoffMax;
+    out.oauth = oauth;
+    return out;
+  }
+  if (s.mechanism === 'aws-msk-iam') {
+    const iam: MskIamDraft = {};
+    if (s.region !== undefined) iam.region = s.region;
+    if (s.profile !== undefined) iam.profile = s.profile;
+    if (s.roleArn !== undefined) iam.roleArn = s.roleArn;
+    if (s.roleSessionName !== undefined) iam.roleSessionName = s.roleSessionName;
+    out.iam = iam;
+    return out;
+  }
+  if (s.username !== undefined) out.username = s.username;
   if (s.passwordEnv !== undefined) out.passwordEnv = { name: s.passwordEnv, where: { file, path: `${base}.sasl.passwordEnv` } };
   if (s.passwordFile !== undefined) {
     out.passwordFile = { path: relativeTo(file, s.passwordFile), where: { file, path: `${base}.sasl.passwordFile` } };

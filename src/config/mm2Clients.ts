@@ -4,7 +4,7 @@
 // these keys are never quoted in messages, since several of them are secrets.
 import path from 'node:path';
 import type { ConfigWarning, SaslConfig } from '../core/types.js';
-import type { SaslDraft, SecretDraft, StoreDraft, TlsDraft, Where } from './drafts.js';
+import type { MskIamDraft, OAuthDraft, SaslDraft, SecretDraft, StoreDraft, TlsDraft, Where } from './drafts.js';
 import { parseJaasConfig } from './jaas.js';
 import { javaTrim } from './javaValues.js';
 import { normaliseStoreType } from './keystores.js';
@@ -144,10 +144,13 @@ export function importClientSettings(
     const mechName = mech ? javaTrim(mech.value).toUpperCase() : 'GSSAPI';
     const mechanism = MECHANISMS[mechName];
     const jaas = lookup('sasl.jaas.config');
-    if (!mechanism) {
+    if (mechName === 'OAUTHBEARER' || mechName === 'AWS_MSK_IAM') {
+      const bearer = importBearer(alias, mechName, lookup, where, warn);
+      if (bearer) sasl = bearer;
+    } else if (!mechanism) {
       warn(
         mech ?? proto,
-        `cluster ${alias}: SASL mechanism ${mechName}${mech ? '' : ' (the Kafka default)'} is not supported by mirrorwatch (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 are); it connects without SASL and will likely be refused`,
+        `cluster ${alias}: SASL mechanism ${mechName}${mech ? '' : ' (the Kafka default)'} is not supported by mirrorwatch (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER and AWS_MSK_IAM are); it connects without SASL and will likely be refused`,
       );
     } else if (!jaas) {
       warn(mech ?? proto, `cluster ${alias}: ${mechName} needs sasl.jaas.config with username and password; none is set`);
@@ -167,11 +170,170 @@ export function importClientSettings(
   }
 
   for (const k of keys) {
-    if (HANDLED.has(k)) continue;
+    if (HANDLED.has(k) || (sasl && (sasl.oauth || sasl.iam) && BEARER_HANDLED.has(k))) continue;
     if ((useTls && k.startsWith('ssl.')) || (useSasl && k.startsWith('sasl.'))) {
       const p = lookup(k);
       warn(p, `cluster ${alias}: ${k} is not supported by mirrorwatch and is ignored`);
     }
   }
   return { tls, sasl, warnings };
+}
+
+// ------------------------------------------------------------------------ OAUTHBEARER, MSK IAM
+
+/** Login callback handlers that fetch OIDC client-credentials tokens (Kafka 3.1-3.3 and 3.4+). */
+const OIDC_HANDLERS = new Set([
+  'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+  'org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerLoginCallbackHandler',
+]);
+/** Strimzi's kafka-oauth client: the same grant, its settings as `oauth.*` JAAS options. */
+const STRIMZI_HANDLER = 'io.strimzi.kafka.oauth.client.JaasClientOauthLoginCallbackHandler';
+const STRIMZI_OTHER_GRANTS = ['oauth.access.token', 'oauth.access.token.location', 'oauth.refresh.token', 'oauth.password.grant.username', 'oauth.client.assertion', 'oauth.client.assertion.location'];
+const MSK_IAM_OAUTH_HANDLER = 'software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler';
+const MSK_IAM_LOGIN_MODULE = 'software.amazon.msk.auth.iam.IAMLoginModule';
+
+/** What mirrorwatch reads of an OAUTHBEARER or MSK IAM client (not warned about as ignored). */
+const BEARER_HANDLED = new Set([
+  'sasl.login.callback.handler.class',
+  'sasl.client.callback.handler.class',
+  'sasl.oauthbearer.token.endpoint.url',
+  'sasl.oauthbearer.scope',
+  'sasl.oauthbearer.client.credentials.client.id',
+  'sasl.oauthbearer.client.credentials.client.secret',
+  'sasl.oauthbearer.header.urlencode',
+  'sasl.login.refresh.window.factor',
+  'sasl.login.retry.backoff.ms',
+  'sasl.login.retry.backoff.max.ms',
+  // Kafka's other refresh bounds and HTTP timeouts: mirrorwatch renews by the window factor and
+  // its own connection timeouts (SECURITY.md).
+  'sasl.login.refresh.buffer.seconds',
+  'sasl.login.refresh.min.period.seconds',
+  'sasl.login.refresh.window.jitter',
+  'sasl.login.connect.timeout.ms',
+  'sasl.login.read.timeout.ms',
+]);
+
+function importBearer(
+  alias: string,
+  mechName: 'OAUTHBEARER' | 'AWS_MSK_IAM',
+  lookup: (k: string) => PropValue | undefined,
+  where: (p: PropValue) => Where,
+  warn: (p: PropValue | undefined, message: string) => void,
+): SaslDraft | undefined {
+  const mech = lookup('sasl.mechanism')!;
+  const jaas = lookup('sasl.jaas.config');
+  const parsed = jaas ? parseJaasConfig(jaas.value) : undefined;
+  if (jaas && parsed && !parsed.ok) {
+    warn(jaas, `cluster ${alias}: cannot read sasl.jaas.config (${parsed.reason}); connecting without SASL`);
+    return undefined;
+  }
+  const login = parsed?.ok ? parsed.logins[0] : undefined;
+  const opts = login?.options ?? new Map<string, string>();
+  const handlerProp = lookup('sasl.login.callback.handler.class');
+  const handler = handlerProp ? javaTrim(handlerProp.value) : undefined;
+  const clientHandler = lookup('sasl.client.callback.handler.class');
+
+  const isIam =
+    mechName === 'AWS_MSK_IAM' ||
+    handler === MSK_IAM_OAUTH_HANDLER ||
+    (clientHandler !== undefined && javaTrim(clientHandler.value) === MSK_IAM_OAUTH_HANDLER) ||
+    login?.loginModule === MSK_IAM_LOGIN_MODULE;
+  if (isIam) {
+    const iam: MskIamDraft = {};
+    const profile = opts.get('awsProfileName');
+    const role = opts.get('awsRoleArn');
+    const session = opts.get('awsRoleSessionName');
+    if (profile) iam.profile = profile;
+    if (role) iam.roleArn = role;
+    if (session) iam.roleSessionName = session;
+    if (role && profile) warn(jaas, `cluster ${alias}: sasl.jaas.config names both awsProfileName and awsRoleArn; mirrorwatch assumes the role`);
+    return { mechanism: 'aws-msk-iam', iam, where: where(jaas ?? mech) };
+  }
+
+  if (handler === STRIMZI_HANDLER) return importStrimziOauth(alias, opts, jaas!, where, warn);
+  const endpoint = lookup('sasl.oauthbearer.token.endpoint.url');
+  if (handler !== undefined && !OIDC_HANDLERS.has(handler)) {
+    warn(handlerProp, `cluster ${alias}: sasl.login.callback.handler.class ${handler} is not supported by mirrorwatch (it fetches tokens as Kafka's OAuthBearerLoginCallbackHandler, Strimzi's JaasClientOauthLoginCallbackHandler and Amazon's IAMOAuthBearerLoginCallbackHandler do); connecting without SASL`);
+    return undefined;
+  }
+  if (!endpoint) {
+    warn(
+      handlerProp ?? mech,
+      `cluster ${alias}: OAUTHBEARER without sasl.oauthbearer.token.endpoint.url (Kafka's unsecured test tokens) is not supported by mirrorwatch; connecting without SASL`,
+    );
+    return undefined;
+  }
+  const url = javaTrim(endpoint.value);
+  if (!/^https?:\/\//i.test(url)) {
+    warn(endpoint, `cluster ${alias}: sasl.oauthbearer.token.endpoint.url must be an http:// or https:// URL for mirrorwatch (a file: token is not supported); connecting without SASL`);
+    return undefined;
+  }
+  const idProp = lookup('sasl.oauthbearer.client.credentials.client.id');
+  const secretProp = lookup('sasl.oauthbearer.client.credentials.client.secret');
+  // As Kafka's ConfigOrJaas: the JAAS option first, then the client property.
+  const clientId = opts.get('clientId') ?? (idProp ? javaTrim(idProp.value) : undefined);
+  const secretValue = opts.get('clientSecret') ?? secretProp?.value;
+  if (!clientId || secretValue === undefined || secretValue === '') {
+    warn(
+      jaas ?? mech,
+      `cluster ${alias}: OAUTHBEARER needs clientId and clientSecret (sasl.jaas.config options, or sasl.oauthbearer.client.credentials.client.id / .secret); connecting without SASL`,
+    );
+    return undefined;
+  }
+  const secretWhere = opts.has('clientSecret') && jaas ? where(jaas) : where(secretProp ?? mech);
+  const oauth: OAuthDraft = { tokenEndpointUrl: url, clientId, clientSecret: { value: secretValue, where: secretWhere } };
+  const scopeProp = lookup('sasl.oauthbearer.scope');
+  const scope = opts.get('scope') ?? (scopeProp ? javaTrim(scopeProp.value) : undefined);
+  if (scope) oauth.scope = scope;
+  const extensions: Record<string, string> = {};
+  for (const [k, v] of opts) if (k.startsWith('extension_')) extensions[k.slice('extension_'.length)] = v;
+  if (Object.keys(extensions).length > 0) oauth.extensions = extensions;
+  const num = (key: string, min: number, max: number): number | undefined => {
+    const p = lookup(key);
+    if (!p) return undefined;
+    const n = Number(javaTrim(p.value));
+    if (!Number.isFinite(n) || n < min || n > max) {
+      warn(p, `cluster ${alias}: ${key} "${p.written ?? p.value}" is not a number from ${min} to ${max}; Kafka's default applies`);
+      return undefined;
+    }
+    return n;
+  };
+  const factor = num('sasl.login.refresh.window.factor', 0.5, 1);
+  const backoff = num('sasl.login.retry.backoff.ms', 0, 3_600_000);
+  const backoffMax = num('sasl.login.retry.backoff.max.ms', 0, 3_600_000);
+  if (factor !== undefined) oauth.refreshWindowFactor = factor;
+  if (backoff !== undefined) oauth.retryBackoffMs = backoff;
+  if (backoffMax !== undefined) oauth.retryBackoffMaxMs = backoffMax;
+  const urlencode = lookup('sasl.oauthbearer.header.urlencode');
+  if (urlencode) oauth.headerUrlencode = javaTrim(urlencode.value).toLowerCase() === 'true';
+  return { mechanism: 'oauthbearer', oauth, where: where(jaas ?? endpoint) };
+}
+
+function importStrimziOauth(
+  alias: string,
+  opts: Map<string, string>,
+  jaas: PropValue | undefined,
+  where: (p: PropValue) => Where,
+  warn: (p: PropValue | undefined, message: string) => void,
+): SaslDraft | undefined {
+  const other = STRIMZI_OTHER_GRANTS.find((k) => opts.has(k));
+  if (other !== undefined) {
+    warn(jaas, `cluster ${alias}: sasl.jaas.config option ${other} is not supported by mirrorwatch (it uses the client credentials grant: oauth.token.endpoint.uri, oauth.client.id, oauth.client.secret); connecting without SASL`);
+    return undefined;
+  }
+  const url = opts.get('oauth.token.endpoint.uri');
+  const clientId = opts.get('oauth.client.id');
+  const secret = opts.get('oauth.client.secret');
+  if (!url || !clientId || !secret || !jaas) {
+    warn(jaas, `cluster ${alias}: Strimzi OAuth needs the sasl.jaas.config options oauth.token.endpoint.uri, oauth.client.id and oauth.client.secret (mirrorwatch does not read them from OAUTH_* environment variables); connecting without SASL`);
+    return undefined;
+  }
+  if (!/^https?:\/\//i.test(url)) {
+    warn(jaas, `cluster ${alias}: oauth.token.endpoint.uri must be an http:// or https:// URL; connecting without SASL`);
+    return undefined;
+  }
+  const oauth: OAuthDraft = { tokenEndpointUrl: url, clientId, clientSecret: { value: secret, where: where(jaas) } };
+  const scope = opts.get('oauth.scope');
+  if (scope) oauth.scope = scope;
+  return { mechanism: 'oauthbearer', oauth, where: where(jaas) };
 }

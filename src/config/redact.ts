@@ -6,7 +6,9 @@ export const REDACTED = '[redacted]';
 
 export function redactCluster(cluster: ClusterConfig): ClusterConfig {
   const out: ClusterConfig = { ...cluster, bootstrapServers: [...cluster.bootstrapServers] };
-  if (cluster.sasl) out.sasl = { ...cluster.sasl, password: REDACTED };
+  if (cluster.sasl?.mechanism === 'oauthbearer') out.sasl = { ...cluster.sasl, clientSecret: REDACTED };
+  else if (cluster.sasl?.mechanism === 'aws-msk-iam') out.sasl = { ...cluster.sasl };
+  else if (cluster.sasl) out.sasl = { ...cluster.sasl, password: REDACTED };
   if (cluster.tls) {
     out.tls = { ...cluster.tls };
     // Certificates are public, private keys are not.

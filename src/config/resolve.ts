@@ -6,7 +6,7 @@
 // reported down with that reason while the other clusters are watched. A missing file, or one
 // that is no store at all, is a configuration problem like a missing PEM file.
 import fs from 'node:fs';
-import type { ClusterConfig, StoreType, TlsConfig } from '../core/types.js';
+import type { ClusterConfig, MskIamConfig, OAuthBearerConfig, SaslConfig, StoreType, TlsConfig } from '../core/types.js';
 import { DEFAULTS } from './defaults.js';
 import type { ClusterDraft, FileRef, SaslDraft, SecretDraft, StoreDraft, Where } from './drafts.js';
 import { readKeystore, readPemPrivateKey, readTruststore, sniffStoreType } from './keystores.js';
@@ -140,14 +140,67 @@ export function resolveCluster(draft: ClusterDraft, env: NodeJS.ProcessEnv, prob
     out.tls = tls;
   }
   if (draft.sasl) {
-    const s = draft.sasl;
-    const source = saslSecret(s);
-    let password: string | undefined;
-    if (source) password = secrets.read(source, 'password', problems);
-    else problems.push(problemAt(s.where, 'no password source'));
-    out.sasl = { mechanism: s.mechanism, username: s.username, password: password ?? '' };
+    const sasl = resolveSasl(draft, env, secrets, problems);
+    if (sasl) out.sasl = sasl;
   }
   return out;
+}
+
+/** Kafka's defaults for the OAUTHBEARER login (sasl.login.refresh.window.factor, sasl.login.retry.backoff.*). */
+export const OAUTH_DEFAULTS = { refreshWindowFactor: 0.8, retryBackoffMs: 100, retryBackoffMaxMs: 10_000, headerUrlencode: false };
+
+function resolveSasl(draft: ClusterDraft, env: NodeJS.ProcessEnv, secrets: SecretReader, problems: ConfigProblem[]): SaslConfig | undefined {
+  const s = draft.sasl!;
+  if (s.mechanism === 'oauthbearer') {
+    const o = s.oauth;
+    if (!o) {
+      problems.push(problemAt(s.where, `cluster ${draft.alias}: OAUTHBEARER needs a token endpoint URL, a client id and a client secret`));
+      return undefined;
+    }
+    const clientSecret = secrets.read(o.clientSecret, 'client secret', problems) ?? '';
+    const out: OAuthBearerConfig = {
+      mechanism: 'oauthbearer',
+      tokenEndpointUrl: o.tokenEndpointUrl,
+      clientId: o.clientId,
+      clientSecret,
+      headerUrlencode: o.headerUrlencode ?? OAUTH_DEFAULTS.headerUrlencode,
+      refreshWindowFactor: o.refreshWindowFactor ?? OAUTH_DEFAULTS.refreshWindowFactor,
+      retryBackoffMs: o.retryBackoffMs ?? OAUTH_DEFAULTS.retryBackoffMs,
+      retryBackoffMaxMs: Math.max(o.retryBackoffMaxMs ?? OAUTH_DEFAULTS.retryBackoffMaxMs, o.retryBackoffMs ?? OAUTH_DEFAULTS.retryBackoffMs),
+    };
+    if (o.scope !== undefined) out.scope = o.scope;
+    if (o.extensions && Object.keys(o.extensions).length > 0) out.extensions = { ...o.extensions };
+    return out;
+  }
+  if (s.mechanism === 'aws-msk-iam') {
+    const i = s.iam ?? {};
+    const region = i.region ?? regionFromBootstrap(draft.bootstrapServers) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (region === undefined || region === '') {
+      problems.push(problemAt(s.where, `cluster ${draft.alias}: AWS MSK IAM needs the cluster's AWS region: set it (region), use the MSK broker host names, or set AWS_REGION`));
+      return undefined;
+    }
+    const out: MskIamConfig = { mechanism: 'aws-msk-iam', region };
+    if (i.profile !== undefined) out.profile = i.profile;
+    if (i.roleArn !== undefined) out.roleArn = i.roleArn;
+    if (i.roleSessionName !== undefined) out.roleSessionName = i.roleSessionName;
+    return out;
+  }
+  const source = saslSecret(s);
+  let password: string | undefined;
+  if (source) password = secrets.read(source, 'password', problems);
+  else problems.push(problemAt(s.where, 'no password source'));
+  if (s.username === undefined) problems.push(problemAt(s.where, `cluster ${draft.alias}: ${s.mechanism} needs a username`));
+  return { mechanism: s.mechanism, username: s.username ?? '', password: password ?? '' };
+}
+
+/** The AWS region an MSK bootstrap host name names (b-1.x.y.kafka.us-east-1.amazonaws.com:9098). */
+export function regionFromBootstrap(servers: readonly string[]): string | undefined {
+  for (const server of servers) {
+    const host = server.trim().replace(/:\d+$/, '').toLowerCase();
+    const m = /\.kafka(?:-serverless)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/.exec(host);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** An encrypted PEM key decrypted with its key password; an unencrypted one as it is. */

@@ -114,16 +114,62 @@ const tls = z.union([z.boolean(), tlsObject], {
   error: 'expected true, false or an object with caFile, certFile, keyFile, keystoreFile, truststoreFile, rejectUnauthorized, servername',
 });
 
+const PASSWORD_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+const SASL_MECHANISMS = [...PASSWORD_MECHANISMS, 'oauthbearer', 'aws-msk-iam'] as const;
+const OAUTH_KEYS = ['tokenEndpointUrl', 'clientId', 'clientSecret', 'clientSecretEnv', 'clientSecretFile', 'scope', 'extensions', 'headerUrlencode', 'refreshWindowFactor', 'retryBackoff', 'retryBackoffMax'] as const;
+const IAM_KEYS = ['region', 'profile', 'roleArn', 'roleSessionName'] as const;
+const PASSWORD_KEYS = ['username', 'password', 'passwordEnv', 'passwordFile'] as const;
+
 const sasl = z
   .strictObject({
     mechanism: z.preprocess(
       (v) => (typeof v === 'string' ? v.toLowerCase() : v),
-      z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'expected plain, scram-sha-256 or scram-sha-512' }),
+      z.enum(SASL_MECHANISMS, { error: `expected ${SASL_MECHANISMS.join(', ')}` }),
     ),
-    username: z.string().min(1),
+    username: z.string().min(1).optional(),
     ...secretShape('password'),
+    /** oauthbearer: OIDC client credentials. */
+    tokenEndpointUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+    clientId: z.string().min(1).optional(),
+    ...secretShape('clientSecret'),
+    scope: z.string().min(1).optional(),
+    extensions: z.record(z.string().regex(/^[A-Za-z]+$/, { error: 'a SASL extension name holds letters only' }), z.string()).optional(),
+    headerUrlencode: z.boolean().optional(),
+    refreshWindowFactor: z.number().min(0.5).max(1, { error: 'must be 0.5-1.0 (Kafka\'s sasl.login.refresh.window.factor)' }).optional(),
+    retryBackoff: duration.optional(),
+    retryBackoffMax: duration.optional(),
+    /** aws-msk-iam */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region such as us-east-1' }).optional(),
+    profile: z.string().min(1).optional(),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: 'expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)' }).optional(),
+    roleSessionName: z.string().min(1).optional(),
   })
-  .superRefine((s, ctx) => checkSecret(s, 'password', ctx, true));
+  .superRefine((s, ctx) => {
+    const o = s as Record<string, unknown>;
+    const foreign = (keys: readonly string[], what: string): void => {
+      for (const k of keys) if (o[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `${k} is not a setting of ${s.mechanism} (it belongs to ${what})` });
+    };
+    const required = (k: string): void => {
+      if (o[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `required for ${s.mechanism}` });
+    };
+    if ((PASSWORD_MECHANISMS as readonly string[]).includes(s.mechanism)) {
+      required('username');
+      checkSecret(o, 'password', ctx, true);
+      foreign(OAUTH_KEYS, 'oauthbearer');
+      foreign(IAM_KEYS, 'aws-msk-iam');
+    } else if (s.mechanism === 'oauthbearer') {
+      required('tokenEndpointUrl');
+      required('clientId');
+      checkSecret(o, 'clientSecret', ctx, true);
+      foreign(PASSWORD_KEYS, 'plain and scram');
+      foreign(IAM_KEYS, 'aws-msk-iam');
+    } else {
+      if (s.roleSessionName !== undefined && s.roleArn === undefined) ctx.addIssue({ code: 'custom', path: ['roleSessionName'], message: 'roleSessionName needs roleArn' });
+      if (s.roleArn !== undefined && s.profile !== undefined) ctx.addIssue({ code: 'custom', path: ['profile'], message: 'set either profile or roleArn, not both' });
+      foreign(PASSWORD_KEYS, 'plain and scram');
+      foreign(OAUTH_KEYS, 'oauthbearer');
+    }
+  });
 
 export const ALIAS = /^[A-Za-z0-9._-]+$/;
 

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ConfigWarning, ReplicationPolicyConfig } from '../core/types.js';
 import { DEFAULTS, DEFAULT_REPLICATION_POLICY_CLASS, IDENTITY_REPLICATION_POLICY_CLASS, topicsExcludeDefault } from './defaults.js';
-import type { ClusterDraft, FileRef, FlowDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
+import type { ClusterDraft, FileRef, FlowDraft, OAuthDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { configDefBoolean, configDefList } from './javaValues.js';
 import { emptyMm2Import, type Mm2Import } from './mm2Import.js';
 import type { ConfigProblem } from './problems.js';
@@ -245,8 +245,10 @@ function clusterDraft(ctx: Ctx, spec: unknown, at: string): ClusterDraft | undef
             if (src) draft.sasl = sasl;
           }
         }
+      } else if (type === 'oauth') {
+        oauthDraft(ctx, draft, auth, aat);
       } else {
-        problem(ctx, `${aat}.type`, `authentication type "${String(type)}" is not supported by mirrorwatch (supported: tls, scram-sha-256, scram-sha-512, plain)`);
+        problem(ctx, `${aat}.type`, `authentication type "${String(type)}" is not supported by mirrorwatch (supported: tls, scram-sha-256, scram-sha-512, plain, oauth)`);
       }
     }
   }
@@ -514,4 +516,35 @@ export function importStrimziMirrorMaker2(doc: unknown, file: string, opts: Stri
   result.clusters = [...clusters.values()];
   if (result.flows.length === 0 && ctx.problems.length === 0) problem(ctx, 'spec.mirrors', 'no mirror with a sourceConnector: nothing to watch');
   return result;
+}
+
+/** Strimzi `type: oauth` with the client credentials grant (tokenEndpointUri, clientId, clientSecret). */
+function oauthDraft(ctx: Ctx, draft: ClusterDraft, auth: Record<string, unknown>, aat: string): void {
+  for (const other of ['accessToken', 'refreshToken', 'passwordSecret', 'clientAssertion', 'clientAssertionLocation', 'accessTokenLocation']) {
+    if (auth[other] !== undefined) {
+      problem(ctx, `${aat}.${other}`, `OAuth with ${other} is not supported by mirrorwatch: it uses the client credentials grant (tokenEndpointUri, clientId, clientSecret)`);
+      return;
+    }
+  }
+  const endpoint = str(ctx, auth.tokenEndpointUri, `${aat}.tokenEndpointUri`, true);
+  const clientId = str(ctx, auth.clientId, `${aat}.clientId`, true);
+  const cs = auth.clientSecret;
+  if (!isObj(cs)) {
+    problem(ctx, `${aat}.clientSecret`, 'required: secretName and key (the key holding the client secret)');
+    return;
+  }
+  const secret = str(ctx, cs.secretName, `${aat}.clientSecret.secretName`, true);
+  const key = str(ctx, cs.key, `${aat}.clientSecret.key`, true);
+  if (endpoint === undefined || clientId === undefined || secret === undefined || key === undefined) return;
+  if (!/^https?:\/\//i.test(endpoint)) {
+    problem(ctx, `${aat}.tokenEndpointUri`, 'expected an http:// or https:// URL');
+    return;
+  }
+  const src = secretSource(ctx, secret, key, `${aat}.clientSecret`);
+  if (!src) return;
+  const where: Where = { file: ctx.file, path: `${aat}.clientSecret` };
+  const oauth: OAuthDraft = { tokenEndpointUrl: endpoint, clientId, clientSecret: 'env' in src ? { env: src.env, where } : { file: src.file, where } };
+  const scope = auth.scope;
+  if (typeof scope === 'string' && scope !== '') oauth.scope = scope;
+  draft.sasl = { mechanism: 'oauthbearer', oauth, where: { file: ctx.file, path: aat } };
 }

@@ -29,12 +29,47 @@ export interface ReplicationPolicyConfig {
   internalTopicSeparatorEnabled?: boolean;
 }
 
-export interface SaslConfig {
-  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export type PasswordMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export type SaslMechanism = PasswordMechanism | 'oauthbearer' | 'aws-msk-iam';
+
+export interface PasswordSaslConfig {
+  mechanism: PasswordMechanism;
   username: string;
   /** Resolved secret. Never logged, never rendered: see redactCluster(). */
   password: string;
 }
+
+/** SASL/OAUTHBEARER with a token from an OIDC token endpoint (client credentials grant). */
+export interface OAuthBearerConfig {
+  mechanism: 'oauthbearer';
+  tokenEndpointUrl: string;
+  clientId: string;
+  /** Resolved secret. Never logged, never rendered: see redactCluster(). */
+  clientSecret: string;
+  scope?: string;
+  /** SASL extensions sent with the token (JAAS `extension_<name>` options). */
+  extensions?: Record<string, string>;
+  /** `sasl.oauthbearer.header.urlencode`: URL-encode client id and secret in the Basic header. */
+  headerUrlencode: boolean;
+  /** `sasl.login.refresh.window.factor`: a token is renewed after this share of its lifetime. */
+  refreshWindowFactor: number;
+  /** `sasl.login.retry.backoff.ms` / `.max.ms`: backoff between token endpoint attempts. */
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+}
+
+/** AWS MSK IAM: a SigV4-presigned token made by AWS's signer, sent over SASL/OAUTHBEARER. */
+export interface MskIamConfig {
+  mechanism: 'aws-msk-iam';
+  region: string;
+  /** A named profile of the shared AWS config files; otherwise the default credential chain. */
+  profile?: string;
+  /** A role to assume (through STS) for the credentials. */
+  roleArn?: string;
+  roleSessionName?: string;
+}
+
+export type SaslConfig = PasswordSaslConfig | OAuthBearerConfig | MskIamConfig;
 
 export type StoreType = 'PEM' | 'PKCS12' | 'JKS';
 

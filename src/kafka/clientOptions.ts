@@ -1,6 +1,10 @@
 // ClusterConfig -> the connection options kafkajs's network layer takes.
 import type { ClusterConfig } from '../core/types.js';
+import type { Logger } from '../log.js';
 import type { KafkajsSasl, KafkajsSsl } from './kafkajsInternals.js';
+import { RefreshingToken } from './bearerTokens.js';
+import { mskIamFetcher } from './mskIam.js';
+import { clientCredentialsFetcher } from './oidcClientCredentials.js';
 
 export interface BrokerAddress {
   host: string;
@@ -40,8 +44,49 @@ export function toKafkajsSsl(cluster: ClusterConfig): KafkajsSsl | null {
   return ssl;
 }
 
-export function toKafkajsSasl(cluster: ClusterConfig): KafkajsSasl | null {
+/** Fresh bearer tokens for an OAUTHBEARER or MSK IAM cluster; null for other clusters. */
+export function bearerTokens(cluster: ClusterConfig, logger: Logger): RefreshingToken | null {
   const sasl = cluster.sasl;
   if (!sasl) return null;
+  // A connection without a usable token waits this long for the endpoint, within one request's time.
+  const waitMs = Math.max(1_000, cluster.connectionTimeoutMs);
+  if (sasl.mechanism === 'oauthbearer') {
+    return new RefreshingToken({
+      alias: cluster.alias,
+      source: `SASL/OAUTHBEARER token endpoint ${sasl.tokenEndpointUrl}`,
+      fetch: clientCredentialsFetcher(sasl, { timeoutMs: cluster.connectionTimeoutMs + cluster.requestTimeoutMs }),
+      windowFactor: sasl.refreshWindowFactor,
+      backoffMs: sasl.retryBackoffMs,
+      backoffMaxMs: sasl.retryBackoffMaxMs,
+      waitMs,
+      logger,
+    });
+  }
+  if (sasl.mechanism === 'aws-msk-iam') {
+    return new RefreshingToken({
+      alias: cluster.alias,
+      source: `AWS MSK IAM signer (region ${sasl.region})`,
+      fetch: mskIamFetcher(sasl),
+      windowFactor: 0.8,
+      backoffMs: 100,
+      backoffMaxMs: 10_000,
+      waitMs,
+      logger,
+    });
+  }
+  return null;
+}
+
+export function toKafkajsSasl(cluster: ClusterConfig, tokens: RefreshingToken | null = null): KafkajsSasl | null {
+  const sasl = cluster.sasl;
+  if (!sasl) return null;
+  if (sasl.mechanism === 'oauthbearer' || sasl.mechanism === 'aws-msk-iam') {
+    if (!tokens) throw new Error(`cluster ${cluster.alias}: ${sasl.mechanism} needs a token source`);
+    const extensions = sasl.mechanism === 'oauthbearer' ? sasl.extensions : undefined;
+    return {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: async () => ({ value: await tokens.get(), ...(extensions ? { extensions } : {}) }),
+    };
+  }
   return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
 }

@@ -74,11 +74,13 @@ export const networkEvents = require('kafkajs/src/network/instrumentationEvents.
 
 // ------------------------------------------------------------------------------------- network
 
-export interface KafkajsSasl {
-  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-  username: string;
-  password: string;
-}
+export type KafkajsSasl =
+  | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+  | {
+      mechanism: 'oauthbearer';
+      /** Called on every (re)authentication; must hand out a token that is still valid. */
+      oauthBearerProvider: () => Promise<{ value: string; extensions?: Record<string, string> }>;
+    };
 
 /** Options of node:tls connect that kafkajs passes through. */
 export interface KafkajsSsl {

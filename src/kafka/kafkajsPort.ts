@@ -15,7 +15,8 @@ import type {
 } from './port.js';
 import type { InstrumentationEvent, NetworkRequestPayload } from './kafkajsInternals.js';
 import { InstrumentationEventEmitter, networkEvents } from './kafkajsInternals.js';
-import { bootstrapAddresses, toKafkajsSasl, toKafkajsSsl } from './clientOptions.js';
+import { bearerTokens, bootstrapAddresses, toKafkajsSasl, toKafkajsSsl } from './clientOptions.js';
+import type { RefreshingToken } from './bearerTokens.js';
 import { createKafkajsLogger } from './logBridge.js';
 import { BrokerConnections, officialApiName } from './brokerConnections.js';
 import type { NegotiatedVersion } from './brokerConnections.js';
@@ -47,12 +48,15 @@ export class KafkajsPort implements KafkaPort {
   private closing: Promise<void> | null = null;
   /** The reason this cluster's keystore or truststore cannot be used, if so: every connect fails with it. */
   private readonly tlsUnusable: string | undefined;
+  /** OAUTHBEARER and MSK IAM clusters: the cluster's token, shared by its connections. */
+  private readonly tokens: RefreshingToken | null;
 
   constructor(cluster: ClusterConfig, deps: KafkaPortDeps, options: KafkajsPortOptions = {}) {
     this.alias = cluster.alias;
     this.logger = deps.logger.child({ cluster: cluster.alias });
     this.readCommitted = options.readCommitted ?? true;
     this.tlsUnusable = cluster.tls?.unusable;
+    this.tokens = bearerTokens(cluster, this.logger);
 
     const emitter = new InstrumentationEventEmitter();
     // Counted when a response arrives or the request times out: every request the broker saw,
@@ -71,7 +75,7 @@ export class KafkajsPort implements KafkaPort {
       connectionTimeoutMs: cluster.connectionTimeoutMs,
       requestTimeoutMs: cluster.requestTimeoutMs,
       ssl: toKafkajsSsl(cluster),
-      sasl: toKafkajsSasl(cluster),
+      sasl: toKafkajsSasl(cluster, this.tokens),
       logger: createKafkajsLogger(this.logger),
       emitter,
     });
@@ -89,6 +93,8 @@ export class KafkajsPort implements KafkaPort {
     // Connecting without the client certificate or the trusted CAs would only fail later with a
     // vaguer reason (or, without a CA, trust the system CAs instead of the configured ones).
     if (this.tlsUnusable !== undefined) throw new Error(this.tlsUnusable);
+    // Without a token every broker would refuse for the same reason: say it once, as the endpoint's.
+    if (this.tokens) await this.tokens.get();
     await this.conns.handshake();
   }
 
@@ -123,6 +129,7 @@ export class KafkajsPort implements KafkaPort {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.tokens?.close();
       await this.conns.close();
       for (const stop of this.stopCounting) stop();
     })();

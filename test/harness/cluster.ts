@@ -28,6 +28,8 @@ export interface StartClusterOptions {
   extraListeners?: ExtraListener[];
   /** Extra `kafka-storage format` arguments, e.g. `--add-scram SCRAM-SHA-512=[name=u,password=p]`. */
   formatArgs?: string[];
+  /** Extra JVM arguments of the broker, e.g. `-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=...`. */
+  jvmArgs?: string[];
 }
 
 export interface ExtraListener {
@@ -122,6 +124,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<KafkaClus
       logFile,
       logBinding: install.version.startsWith('3.') ? 'reload4j' : 'log4j2',
       heapMb: opts.heapMb ?? 384,
+      ...(opts.jvmArgs ? { jvmArgs: opts.jvmArgs } : {}),
     });
     rmSync(dataDir, { recursive: true, force: true });
     await formatStorage(jvm, propertiesFile, opts.formatArgs ?? []);

@@ -1,5 +1,6 @@
 // Config provider variables (issue 12 point 1): the syntax and semantics of Kafka's
 // ConfigTransformer and its File, EnvVar and Directory providers, in mm2.properties and in YAML.
+import type { PasswordSaslConfig } from '../../../src/core/types.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -188,7 +189,7 @@ describe('mm2.properties: client settings resolved as MirrorMakerConfig does', (
     });
     const file = path.join(dir, 'mm2.properties');
     const ok = loadConfig(file, { A_BOOTSTRAP: 'a:9092', MM2_PASSWORD: SECRET, PROTOCOL: 'SASL_PLAINTEXT' });
-    expect(ok.clusters[0]!.sasl?.password).toBe(SECRET);
+    expect((ok.clusters[0]!.sasl as PasswordSaslConfig | undefined)?.password).toBe(SECRET);
     expect(JSON.stringify(ok.warnings)).not.toContain(SECRET);
     // A resolved value Kafka refuses is quoted as written.
     const odd = loadConfig(file, { A_BOOTSTRAP: 'a:9092', MM2_PASSWORD: 'x', PROTOCOL: SECRET });
@@ -227,7 +228,7 @@ flows:
     ] as const) {
       const dir = tempFiles({ 'config.yaml': yaml(password), ...files });
       const config = loadConfig(path.join(dir, 'config.yaml'), { KAFKA_PASSWORD: SECRET });
-      expect(config.clusters[0]!.sasl?.password, password).toBe(SECRET);
+      expect((config.clusters[0]!.sasl as PasswordSaslConfig | undefined)?.password, password).toBe(SECRET);
     }
   });
 

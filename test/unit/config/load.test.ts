@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/load.js';
 import { compileTopicFilter } from '../../../src/core/topicFilter.js';
 import { CERT, KEY, tempFiles } from './helpers.js';
+import type { PasswordSaslConfig } from '../../../src/core/types.js';
 
 const MINIMAL = `
 clusters:
@@ -274,7 +275,7 @@ describe('loadConfig: errors name the file, the key and the fix', () => {
     expect(errorOf({ 'config.yaml': yaml }, { OTHER: 'x' }).message).toContain('clusters[0].sasl.passwordEnv: environment variable EAST_PASS is not set');
     expect(errorOf({ 'config.yaml': yaml }, { EAST_PASS: '' }).message).toContain('environment variable EAST_PASS is empty');
     const { config } = load({ 'config.yaml': yaml }, { EAST_PASS: 'p' });
-    expect(config.clusters[0]!.sasl?.password).toBe('p');
+    expect((config.clusters[0]!.sasl as PasswordSaslConfig | undefined)?.password).toBe('p');
   });
 
   it('both or neither password source', () => {

@@ -1,6 +1,7 @@
 // Issue 12 point 1: values resolved through config providers, and store passwords, appear in no
 // output that prints configuration: check-config (text and --json), lint, the daemon's log lines,
 // /api/v1/config and the flows API, and error messages.
+import type { PasswordSaslConfig } from '../../../src/core/types.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,7 +80,7 @@ describe('provider-resolved secrets stay inside the process', () => {
     const { yaml, env, dir } = setUp();
     const config = loadConfig(yaml, env);
     // The secrets were resolved: the YAML password overrides the JAAS one, the keystore password is wrong.
-    expect(config.clusters[0]!.sasl?.password).toBe(YAML_FROM_ENV);
+    expect((config.clusters[0]!.sasl as PasswordSaslConfig | undefined)?.password).toBe(YAML_FROM_ENV);
     expect(config.clusters[1]!.tls?.unusable).toContain(`TLS keystore ${path.join(dir, 'client.p12')} (west.ssl.keystore.location, line 15) cannot be opened: wrong store password`);
     for (const json of [false, true]) {
       let out = '';
@@ -135,7 +136,7 @@ describe('provider-resolved secrets stay inside the process', () => {
       answers.push(await res.text());
     }
     const configJson = JSON.parse(answers[0]!) as { clusters: { alias: string; sasl?: { password: string }; tls?: { keystore?: unknown; unusable?: string } }[] };
-    expect(configJson.clusters[0]!.sasl?.password).toBe('[redacted]');
+    expect((configJson.clusters[0]!.sasl as PasswordSaslConfig | undefined)?.password).toBe('[redacted]');
     expect(configJson.clusters[1]!.tls?.keystore).toEqual({ file: path.join(dir, 'client.p12'), type: 'PKCS12' });
     expect(answers[3]).toMatch(/mirrorwatch_cluster_up\{cluster="west"\} 0/);
     const westLines = log.lines().filter((l) => l.cluster === 'west' && (l.level as number) >= 40);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redactCluster, redactConfig } from '../../../src/config/redact.js';
-import type { MirrorwatchConfig } from '../../../src/core/types.js';
+import type { MirrorwatchConfig, PasswordSaslConfig } from '../../../src/core/types.js';
 
 const config: MirrorwatchConfig = {
   file: '/etc/mirrorwatch.yaml',
@@ -39,8 +39,8 @@ describe('redactConfig', () => {
 
   it('leaves the original untouched', () => {
     redactConfig(config);
-    expect(config.clusters[0]!.sasl!.password).toBe('hunter2');
-    expect(redactCluster(config.clusters[0]!).sasl!.password).toBe(REDACTED);
+    expect((config.clusters[0]!.sasl as PasswordSaslConfig | undefined)?.password).toBe('hunter2');
+    expect((redactCluster(config.clusters[0]!).sasl as PasswordSaslConfig | undefined)?.password).toBe(REDACTED);
     expect(config.clusters[0]!.tls!.key).toBe('PRIVATE-KEY-PEM');
   });
 });

@@ -1,6 +1,7 @@
 // A Strimzi KafkaMirrorMaker2 resource as configuration: both layouts (v1beta2 with
 // connectCluster/clusters, v1 with target/mirrors[].source), the secrets mapping, and errors that
 // name the file and the field.
+import type { PasswordSaslConfig } from '../../../src/core/types.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,7 +80,7 @@ describe('Strimzi KafkaMirrorMaker2 v1beta2 (connectCluster, clusters, mirrors[]
       MIRRORWATCH_SECRET_MM2_USER_PASSWORD: 'from-env',
     };
     const cfg = loadConfig(V1BETA2, env);
-    expect(cfg.clusters[0]!.sasl!.password).toBe('from-env');
+    expect((cfg.clusters[0]!.sasl as PasswordSaslConfig | undefined)?.password).toBe('from-env');
     expect(cfg.clusters[1]!.tls).toMatchObject({ ca: CERT, cert: CERT, key: KEY });
   });
 
@@ -165,7 +166,9 @@ spec:
     - {sourceCluster: a, targetCluster: b, topicsPattern: "orders(", sourceConnector: {config: {replication.policy.class: com.example.Mine}}}
 `);
     const byPath = Object.fromEntries(r.problems.map((p) => [p.path, p.message]));
-    expect(byPath['spec.clusters[0].authentication.type']).toContain('"oauth" is not supported');
+    // oauth is read (the client credentials grant); what it lacks is named.
+    expect(byPath['spec.clusters[0].authentication.tokenEndpointUri']).toBeDefined();
+    expect(byPath['spec.clusters[0].authentication.clientSecret']).toContain('required: secretName and key');
     expect(byPath['spec.mirrors[0].targetCluster']).toContain('is not the connectCluster "b"');
     expect(byPath['spec.mirrors[1].sourceCluster']).toContain('"z" is not an alias in spec.clusters');
     expect(byPath['spec.mirrors[2].topicsPattern']).toContain('invalid regular expression "orders("');

@@ -3,6 +3,7 @@
 // files of arbitrary bytes. Every outcome is a configuration or a ConfigError with a message that
 // names the file; never another exception, and never a secret in a message or warning. A few of
 // the mutants are also given to the real CLI: exit code 2 and no stack trace.
+import type { PasswordSaslConfig } from '../../../src/core/types.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -166,11 +167,11 @@ describe('config fuzzing: mutated files', () => {
   it('the unmutated files load', () => {
     const dir = tempFiles({ ...FILES, 'c.yaml': YAML_BASE, 'mm2.properties': PROPS_LINES.join('\n') });
     const y = loadConfig(path.join(dir, 'c.yaml'), ENV);
-    expect(y.clusters.map((c) => c.sasl?.password)).toEqual([ENV_SECRET, FILE_SECRET]);
+    expect(y.clusters.map((c) => (c.sasl as PasswordSaslConfig | undefined)?.password)).toEqual([ENV_SECRET, FILE_SECRET]);
     expect(y.http.basicAuthUsers).toEqual({ prometheus: HASH });
     expect(y.regions).toHaveLength(4);
     const p = loadConfig(path.join(dir, 'mm2.properties'), ENV);
-    expect(p.clusters.find((c) => c.alias === 'us-east')?.sasl?.password).toBe(JAAS_SECRET);
+    expect((p.clusters.find((c) => c.alias === 'us-east')?.sasl as PasswordSaslConfig | undefined)?.password).toBe(JAAS_SECRET);
     expect(p.clusters.find((c) => c.alias === 'us-west')?.tls?.key).toContain('PRIVATE KEY');
   });
 
