@@ -67,7 +67,7 @@ export function shardProblem(index: number, count: number): string | null {
  * StatefulSet pod name ending in its ordinal ("mirrorwatch-1/4"), so a pod can pass its own name.
  */
 export function parseShard(text: string): ShardSpec | { error: string } {
-  const m = /^\s*(?:[A-Za-z0-9.-]*-)?(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const m = /^\s*(?:[A-Za-z0-9][A-Za-z0-9.-]*-)?(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   if (!m) return { error: `"${text}" is not a shard: write INDEX/COUNT, e.g. 0/3 for the first of three shards (or POD-NAME-ORDINAL/COUNT)` };
   const index = Number(m[1]);
   const count = Number(m[2]);
