@@ -84,6 +84,8 @@ export function planCluster(ctx: PlanContext, alias: string, topicList: TopicInf
     }
 
     const context: ReduceContext = { source: flow.source, sourceConnectorName: flow.sourceConnectorName };
+    // A shard keeps the offset syncs and Connect offsets of its own pairs only (memory).
+    if (shard.spec.count > 1) context.keepTopic = (topic) => shard.ownsTopic(flow.source, flow.target, topic);
     const tail = (where: { cluster: string; topic: string }, kind: Mm2TopicKind, startFrom: TailSpec['startFrom']): void => {
       if (where.cluster !== alias) return;
       const partitions = partitionsOf.get(where.topic);

@@ -101,3 +101,23 @@ describe('parseShard and shardProblem', () => {
     expect(shardProblem(0, 2)).toBeNull();
   });
 });
+
+describe('a shard keeps the offset syncs of its own pairs only', () => {
+  it('applyMm2Records with keepTopic drops the other topics\' syncs', async () => {
+    const { applyMm2Records, emptyEvidence, tpKey } = await import('../../../src/core/mm2Evidence.js');
+    const { encodeOffsetSync } = await import('../../../src/core/codecs/index.js');
+    const own = shardOwnership({ index: 1, count: 2 });
+    const topics = Array.from({ length: 40 }, (_, i) => `t${i}`);
+    const records = topics.map((topic, offset) => ({ partition: 0, offset, timestamp: 0, ...encodeOffsetSync({ topic, partition: 0, upstreamOffset: 5, downstreamOffset: 5 }) }));
+    const all = emptyEvidence();
+    applyMm2Records(all, 'offset-syncs', records, { source: 'a' });
+    const mine = emptyEvidence();
+    applyMm2Records(mine, 'offset-syncs', records, { source: 'a', keepTopic: (t) => own.ownsTopic('a', 'b', t) });
+    const owned = topics.filter((t) => own.ownsTopic('a', 'b', t));
+    expect(all.offsetSyncs.size).toBe(40);
+    expect(owned.length).toBeGreaterThan(5);
+    expect(owned.length).toBeLessThan(35);
+    expect([...mine.offsetSyncs.keys()].sort()).toEqual(owned.map((t) => tpKey(t, 0)).sort());
+    expect(mine.offsetSyncs.size).toBe(owned.length);
+  });
+});
