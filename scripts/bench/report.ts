@@ -176,7 +176,7 @@ export function kafkaTables(k: KafkaResults): string {
     const shardAliases = Object.keys(k.shards[0]!.pollSeconds);
     lines.push(
       renderTable(
-        ['shard', 'partitions/cluster', ...shardAliases.map((a) => `poll s ${a} p50/p95/max`), 'polled (incl. MM2)', 'req/cycle', 'series', 'publish ms p50', 'RSS MB warm-up / after'],
+        ['shard', 'partitions/cluster', ...shardAliases.map((a) => `poll s ${a} p50/p95/max`), 'polled (incl. MM2)', 'req/cycle', 'series', 'publish ms p50', 'RSS MB warm-up / after', 'heap used MB'],
         k.shards.map((s) => [
           `${s.index}/${s.count}`,
           fmtInt(s.partitions[shardAliases[0] ?? ''] ?? 0),
@@ -189,6 +189,7 @@ export function kafkaTables(k: KafkaResults): string {
           fmtInt(s.series),
           fmtMs(s.publishMsPerCycle.p50),
           `${fmtMB(s.memory.afterWarmup.rssBytes)} / ${fmtMB(s.memory.afterCycles.rssBytes)}`,
+          fmtMB(s.memory.afterCycles.heapUsedBytes),
         ]),
       ),
     );
