@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheckConfig } from '../../../src/cli/checkConfigCommand.js';
@@ -63,4 +64,13 @@ describe('--shard and MIRRORWATCH_SHARD', () => {
     expect(runCheckConfig({ config: file, shard: '3/3' }, {}, io('out'), io('err'))).toBe(2);
     expect(err).toMatch(/--shard: the shard index must be below the count/);
   });
+});
+
+describe('mirrorwatch run --shard', () => {
+  it('refuses a shard index not below the count before connecting anywhere: exit 2, one line naming the option', () => {
+    const { file } = load('');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '-c', file, '--shard', '3/3'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('mirrorwatch: --shard: the shard index must be below the count (shards are numbered 0 to 2), got 3/3');
+  }, 70_000);
 });
