@@ -74,3 +74,25 @@ describe('mirrorwatch run --shard', () => {
     expect(r.stderr).toContain('mirrorwatch: --shard: the shard index must be below the count (shards are numbered 0 to 2), got 3/3');
   }, 70_000);
 });
+
+describe('the runbook commands and a shard', () => {
+  it('lag/wait/verify --url refuse a shard (it sees part of the flow), and the API says which shard it is', async () => {
+    const { httpFlowSource } = await import('../../../src/cli/flowSource.js');
+    const { UsageError } = await import('../../../src/cli/args.js');
+    const { flowDetailView } = await import('../../../src/http/views.js');
+    const { makeSnapshot } = await import('../helpers/snapshot.js');
+    const snapshot = makeSnapshot({ flows: [{ source: 'us-east', target: 'us-west' }] });
+    const plain = snapshot.flows[0]!;
+    const flow = { ...plain, shard: { index: 1, count: 3, ownsFlow: false } };
+    const detail = flowDetailView(snapshot, flow);
+    expect(detail.shard).toEqual({ index: 1, count: 3, ownsFlow: false });
+    const fetchImpl = (async () => new Response(JSON.stringify(detail), { status: 200 })) as unknown as typeof fetch;
+    const read = httpFlowSource('http://mw-1:9467', { source: flow.source, target: flow.target }, { fetchImpl }).read();
+    await expect(read).rejects.toThrow(UsageError);
+    await expect(httpFlowSource('http://mw-1:9467', { source: flow.source, target: flow.target }, { fetchImpl }).read()).rejects.toThrow(
+      /http:\/\/mw-1:9467 is shard 1 of 3 and watches part of .* only: ask an unsharded mirrorwatch, or use -c/,
+    );
+    const unsharded = flowDetailView(snapshot, plain);
+    expect('shard' in unsharded).toBe(false);
+  });
+});
