@@ -4,6 +4,7 @@
 //   npm run bench -- --partitions 2000    smaller Kafka run
 //   npm run bench -- --synthetic          metrics layer only, no Kafka
 //   npm run bench:smoke                   a few hundred partitions, 3 cycles (CI)
+//   npm run bench -- --shards 4           also each of 4 shards alone at full size (poll time, RSS)
 //
 // Prints a table and the verdict per target, and writes everything to bench/results/<timestamp>.json.
 // A benchmark, not a test: a missed target exits 0 unless --strict; a failed check or error exits 1.
@@ -62,6 +63,7 @@ const program = new Command('bench')
   .option('--wait-load <load>', 'first wait (up to 30 min, checking every 2 min) until the 1-minute load average is below this', float)
   .option('--out <file>', 'where to write the JSON (default bench/results/<timestamp>.json)')
   .option('--keep-data', 'keep broker data directories after the run')
+  .option('--shards <n>', 'after the steps, run mirrorwatch as each of N shards alone at full size: per-shard poll time and RSS', int(1), 1)
   .option('--strict', 'exit 1 when a target is missed');
 
 interface Options {
@@ -90,6 +92,7 @@ interface Options {
   out?: string;
   keepData?: boolean;
   strict?: boolean;
+  shards: number;
 }
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -164,6 +167,7 @@ async function measure(o: Options, results: BenchResults, m: { smoke: boolean; p
       checks: o.checks,
       kafkaVersion: o.kafkaVersion,
       keepData: o.keepData === true,
+      shards: o.shards,
       agent,
       say,
     });

@@ -36,6 +36,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     granularity: config.granularity,
     maxSeries: config.maxSeries,
     logger,
+    ...(config.shard ? { shard: config.shard } : {}),
   });
   const monitor = new Monitor({
     config,
@@ -64,6 +65,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       clusters: config.clusters.map((c) => c.alias),
       flows: config.flows.map((f) => `${f.source}->${f.target}`),
       pollIntervalMs: config.poll.intervalMs,
+      ...(config.shard && config.shard.count > 1 ? { shard: `${config.shard.index}/${config.shard.count}` } : {}),
     },
     `mirrorwatch ${VERSION} listening on ${address.url}`,
   );

@@ -12,6 +12,8 @@ export interface BenchConfigOptions {
   maxSeries?: number;
   topics?: string[];
   topicsExclude?: string[];
+  /** This agent's shard (docs/sharding.md); omitted: the whole flow. */
+  shard?: { index: number; count: number };
 }
 
 export function benchConfigYaml(o: BenchConfigOptions): string {
@@ -27,5 +29,6 @@ export function benchConfigYaml(o: BenchConfigOptions): string {
     logLevel: 'info',
   };
   if (o.maxSeries !== undefined) doc.maxSeries = o.maxSeries;
+  if (o.shard) doc.shard = o.shard;
   return `# written by scripts/bench.ts\n${dump(doc, { lineWidth: 200 })}`;
 }

@@ -14,7 +14,8 @@ import { benchConfigYaml } from './config.js';
 import type { BenchConfigOptions } from './config.js';
 import { progressBar } from './progress.js';
 import type { CycleResult } from './protocol.js';
-import type { CheckResult, KafkaResults, StepResult } from './results.js';
+import type { CheckResult, KafkaResults, ShardResult, StepResult } from './results.js';
+import { topicShard } from '../../src/core/shard.js';
 import { countSamples, scrape, scrapeLoop } from './scraper.js';
 import { medianCounts, summarize, sumValues } from './stats.js';
 import { benchAdmin, commitGroups, createTopics, fillPartitions, planTopics } from './topics.js';
@@ -42,6 +43,8 @@ export interface KafkaModeOptions {
   checks: boolean;
   kafkaVersion?: string;
   keepData: boolean;
+  /** > 1: after the steps, measure each of this many shards alone at full size. */
+  shards: number;
   agent: AgentBuild;
   say: (line: string) => void;
 }
@@ -183,6 +186,7 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
     await agent.close();
     agent = null;
 
+    const shards = o.shards > 1 ? await measureShards(o, fleet.configDir, configOptions, created) : undefined;
     const finalSeries = steps[steps.length - 1]?.series ?? 0;
     const checks = o.checks ? await cardinalityChecks(o, fleet.configDir, configOptions, created, finalSeries) : [];
     const result: KafkaResults = {
@@ -200,6 +204,7 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
       brokers: fleet.clusters.map((c) => ({ alias: c.alias, rssMB: Math.round(c.rssBytes() / 2 ** 20), maxOpenFiles: c.maxOpenFiles() })),
       logs,
       checks,
+      ...(shards ? { shards } : {}),
     };
     ok = true;
     return result;
@@ -257,6 +262,54 @@ function stepResult(
   };
 }
 
+
+/**
+ * Each shard in its own agent, one after the other (on a machine of its own, as a StatefulSet's
+ * pods would be, rather than four sharing two cores): the same clusters, the same cycles as the
+ * last step, the shard's partitions only.
+ */
+async function measureShards(o: KafkaModeOptions, dir: string, base: BenchConfigOptions, created: readonly TopicSpec[]): Promise<ShardResult[]> {
+  const out: ShardResult[] = [];
+  for (let index = 0; index < o.shards; index++) {
+    const count = o.shards;
+    const owned = created.filter((t) => topicShard(SOURCE, TARGET, t.name, count) === index).reduce((n, t) => n + t.partitions, 0);
+    o.say(`shard ${index}/${count}: ${owned.toLocaleString('en-US')} partitions per cluster; warming up`);
+    const file = writeConfig(dir, `shard-${index}`, { ...base, shard: { index, count } });
+    const agent = AgentClient.spawn(o.agent);
+    try {
+      const { url } = await agent.call('start', { configFile: file });
+      const expected = { [SOURCE]: owned, [TARGET]: owned };
+      await agent.call('warmup', { expectedPartitions: expected, timeoutMs: 600_000 });
+      const afterWarmup = await agent.call('memory', {});
+      const scraper = scrapeLoop(url, o.scrapeIntervalMs);
+      const { cycles } = await agent.call('cycles', { count: o.cycles, intervalMs: o.cycleIntervalMs });
+      await scraper.stop();
+      const afterCycles = await agent.call('memory', {});
+      const body = (await scrape(url, { keepBody: true })).body ?? '';
+      const partitionsPolled: Record<string, number> = {};
+      for (const m of body.matchAll(/^mirrorwatch_partitions_polled\{cluster="([^"]+)"\} (\d+)$/gm)) partitionsPolled[m[1]!] = Number(m[2]);
+      const step = stepResult(owned, created.length, 0, { cycles: 0, ms: 0 }, cycles, []);
+      out.push({
+        index,
+        count,
+        partitions: expected,
+        partitionsPolled,
+        cycles: cycles.length,
+        pollSeconds: step.pollSeconds,
+        cycleWallMs: step.cycleWallMs,
+        publishMsPerCycle: step.publishMsPerCycle,
+        requestsPerCycleTotal: step.requestsPerCycleTotal,
+        series: step.series,
+        memory: { afterWarmup, afterCycles },
+      });
+      const r = out[out.length - 1]!;
+      o.say(`  poll p50 ${Object.entries(r.pollSeconds).map(([a, v]) => `${a} ${v.p50.toFixed(3)} s`).join(', ')}; RSS ${(afterCycles.rssBytes / 2 ** 20).toFixed(0)} MB; ${r.series.toLocaleString('en-US')} series`);
+    } finally {
+      await agent.close();
+    }
+  }
+  return out;
+}
 
 /** Leaders of freshly created partitions take a moment on a busy broker; producing before fails. */
 async function waitForLeaders(admin: Admin, topics: readonly TopicSpec[]): Promise<void> {

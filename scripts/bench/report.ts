@@ -171,6 +171,29 @@ export function kafkaTables(k: KafkaResults): string {
   ];
   const warn = Object.entries(k.logs.levels).filter(([l]) => ['warn', 'error', 'fatal'].includes(l));
   if (warn.length) lines.push(`agent log: ${warn.map(([l, n]) => `${n} ${l}`).join(', ')}; first: ${k.logs.warnings.slice(0, 3).join(' | ')}`);
+  if (k.shards?.length) {
+    lines.push('', `Shards (${k.shards[0]!.count}), each measured alone at full size:`);
+    const shardAliases = Object.keys(k.shards[0]!.pollSeconds);
+    lines.push(
+      renderTable(
+        ['shard', 'partitions/cluster', ...shardAliases.map((a) => `poll s ${a} p50/p95/max`), 'polled (incl. MM2)', 'req/cycle', 'series', 'publish ms p50', 'RSS MB warm-up / after', 'heap used MB'],
+        k.shards.map((s) => [
+          `${s.index}/${s.count}`,
+          fmtInt(s.partitions[shardAliases[0] ?? ''] ?? 0),
+          ...shardAliases.map((a) => {
+            const p = s.pollSeconds[a];
+            return p ? `${p.p50.toFixed(3)} / ${p.p95.toFixed(3)} / ${p.max.toFixed(3)}` : 'n/a';
+          }),
+          Object.values(s.partitionsPolled).map(fmtInt).join(' + '),
+          String(s.requestsPerCycleTotal),
+          fmtInt(s.series),
+          fmtMs(s.publishMsPerCycle.p50),
+          `${fmtMB(s.memory.afterWarmup.rssBytes)} / ${fmtMB(s.memory.afterCycles.rssBytes)}`,
+          fmtMB(s.memory.afterCycles.heapUsedBytes),
+        ]),
+      ),
+    );
+  }
   if (k.checks.length) {
     lines.push('', 'Cardinality controls at full size:');
     lines.push(

@@ -46,6 +46,23 @@ export interface CheckResult {
   publishMsP50?: number;
 }
 
+/** One shard of a `--shards N` run, measured alone against the full-size clusters. */
+export interface ShardResult {
+  index: number;
+  count: number;
+  /** Data partitions the shard owns per cluster (what it reads and exports). */
+  partitions: Record<string, number>;
+  /** mirrorwatch_partitions_polled per cluster: data and MM2 topics asked for. */
+  partitionsPolled: Record<string, number>;
+  cycles: number;
+  pollSeconds: Record<string, Summary>;
+  cycleWallMs: Summary;
+  publishMsPerCycle: Summary;
+  requestsPerCycleTotal: number;
+  series: number;
+  memory: { afterWarmup: MemoryFigures; afterCycles: MemoryFigures };
+}
+
 export interface KafkaResults {
   kafkaVersion: string;
   mm2Version: string | null;
@@ -63,6 +80,8 @@ export interface KafkaResults {
   brokers: { alias: string; rssMB: number; maxOpenFiles: number | null }[];
   logs: LogSummary;
   checks: CheckResult[];
+  /** `--shards N`: each shard's figures at the last step (absent without). */
+  shards?: ShardResult[];
 }
 
 export interface SyntheticResult {

@@ -12,6 +12,9 @@
 //       prints the path of the file the Deployment's --config names, for `mirrorwatch check-config`
 //   node scripts/deploy/check-rendered.mjs dashboards <rendered.yaml>
 //       asserts each dashboard ConfigMap holds the repository's dashboard byte for byte
+//   node scripts/deploy/check-rendered.mjs sharded <rendered.yaml> <count>
+//       asserts the chart rendered a StatefulSet of <count> pods (no Deployment) whose container
+//       runs `--shard $(POD_NAME)/<count>` with POD_NAME from the pod's name
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { dirname, join } from 'node:path';
@@ -54,7 +57,7 @@ if (mode === 'split') {
   writeFileSync(out, yaml.dump({ groups: actual }, { lineWidth: -1 }));
   console.log(`PrometheusRule equals ${given ?? 'prometheus/rules'}: ${actual.length} groups, ${actual.reduce((n, g) => n + g.rules.length, 0)} rules`);
 } else if (mode === 'config') {
-  const deployment = docs.find((d) => d.kind === 'Deployment');
+  const deployment = docs.find((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet');
   const args = deployment?.spec?.template?.spec?.containers?.[0]?.args ?? [];
   const file = args[args.indexOf('--config') + 1];
   if (!file?.startsWith('/etc/mirrorwatch/')) die(`the Deployment passes no --config under /etc/mirrorwatch: ${JSON.stringify(args)}`);
@@ -80,6 +83,19 @@ if (mode === 'split') {
     if (size > 1_000_000) die(`ConfigMap ${m.metadata.name} holds ${size} bytes: over Kubernetes' 1 MiB`);
   }
   console.log(`${maps.length} dashboard ConfigMaps labelled grafana_dashboard="1", equal to grafana/dashboards`);
+} else if (mode === 'sharded') {
+  const count = Number(out);
+  const sets = docs.filter((d) => d.kind === 'StatefulSet');
+  if (docs.some((d) => d.kind === 'Deployment')) die('a Deployment was rendered next to the shards\' StatefulSet');
+  if (sets.length !== 1) die(`expected one StatefulSet, found ${sets.length}`);
+  const spec = sets[0].spec;
+  if (spec.replicas !== count) die(`StatefulSet replicas ${spec.replicas}, expected ${count} (one pod per shard)`);
+  const container = spec.template.spec.containers[0];
+  const i = container.args.indexOf('--shard');
+  if (i < 0 || container.args[i + 1] !== `$(POD_NAME)/${count}`) die(`the container does not pass --shard $(POD_NAME)/${count}: ${JSON.stringify(container.args)}`);
+  const env = container.env.find((e) => e.name === 'POD_NAME');
+  if (env?.valueFrom?.fieldRef?.fieldPath !== 'metadata.name') die('POD_NAME does not come from metadata.name');
+  console.log(`StatefulSet of ${count} shards, pod N runs --shard N/${count}`);
 } else {
   die(`unknown mode ${mode}`);
 }

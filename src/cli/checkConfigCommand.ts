@@ -4,14 +4,14 @@
 import { formatFinding } from '../config/lint.js';
 import { redactConfig } from '../config/redact.js';
 import { configVerdict, type ConfigVerdict } from '../config/verdict.js';
-import { EXIT_CONFIG } from './configOption.js';
+import { EXIT_CONFIG, withShardOption } from './configOption.js';
 
-export function checkConfigCommand(opts: { config?: string; json?: boolean }): void {
+export function checkConfigCommand(opts: { config?: string; json?: boolean; shard?: string }): void {
   process.exitCode = runCheckConfig(opts, process.env, process.stdout, process.stderr);
 }
 
 export function runCheckConfig(
-  opts: { config?: string; json?: boolean },
+  opts: { config?: string; json?: boolean; shard?: string },
   env: NodeJS.ProcessEnv,
   stdout: { write(s: string): unknown },
   stderr: { write(s: string): unknown },
@@ -21,7 +21,13 @@ export function runCheckConfig(
     stderr.write('mirrorwatch: no configuration given: pass -c FILE (YAML, mm2.properties or a Strimzi KafkaMirrorMaker2 resource) or set MIRRORWATCH_CONFIG\n');
     return EXIT_CONFIG;
   }
-  const verdict = withUnusableStores(configVerdict(file, env));
+  const checked = withUnusableStores(configVerdict(file, env));
+  const sharded = checked.config ? withShardOption(checked.config, opts.shard, env) : undefined;
+  if (sharded && 'error' in sharded) {
+    stderr.write(`mirrorwatch: ${sharded.error}\n`);
+    return EXIT_CONFIG;
+  }
+  const verdict = sharded ? { ...checked, config: sharded } : checked;
   const { config } = verdict;
   if (opts.json) {
     stdout.write(
@@ -53,6 +59,9 @@ export function runCheckConfig(
   }
   const p = config.replicationPolicy;
   lines.push(`replication policy: ${p.kind} (separator "${p.separator}"${p.internalTopicSeparatorEnabled === false ? ', internal topics keep "."' : ''})`);
+  if (config.shard && config.shard.count > 1) {
+    lines.push(`shard ${config.shard.index} of ${config.shard.count} (0-based): the (flow, topic) pairs and flows whose hash falls to this shard (docs/sharding.md)`);
+  }
   lines.push(`poll every ${config.poll.intervalMs} ms, timeout ${config.poll.timeoutMs} ms; http ${config.http.host}:${config.http.port}; granularity ${config.granularity}`);
   stdout.write(`${lines.join('\n')}\n`);
   return verdict.exitCode;

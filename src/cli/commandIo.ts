@@ -64,7 +64,8 @@ export function openSource(flow: FlowRef, opts: SourceOptions, io: CommandIo): F
   if (io.openSource) return io.openSource(flow, opts);
   const choice = sourceChoice(opts, io.env);
   if (choice.kind === 'url') return httpFlowSource(choice.url, flow, io.fetchImpl ? { fetchImpl: io.fetchImpl } : {});
-  const config = loadConfigFor(choice.file, io);
+  // lag, wait and verify judge a whole flow: a `shard` in the file (meant for the daemon) is ignored.
+  const { shard: _shard, ...config } = loadConfigFor(choice.file, io);
   return configFlowSource(config, flow, {
     logger: cliLogger(opts.logLevel, io),
     ...(io.portFactory ? { portFactory: io.portFactory } : {}),

@@ -240,6 +240,13 @@ export function httpFlowSource(baseUrl: string, ref: FlowRef, options: HttpSourc
       }
       if (status === 503) throw new ReadError(`${baseUrl} has no figures yet: its first poll cycle has not finished`);
       if (status !== 200 || !isApiFlowDetail(body)) throw new ReadError(`${flowUrl} answered ${status} with an unexpected body`);
+      const shard = (body as { shard?: { index?: unknown; count?: unknown } }).shard;
+      if (shard && typeof shard.count === 'number' && shard.count > 1) {
+        // A shard's figures cover its own topics: a verdict from them would be about part of the flow.
+        throw new UsageError(
+          `${baseUrl} is shard ${String(shard.index)} of ${shard.count} and watches part of ${flowName(ref)} only: ask an unsharded mirrorwatch, or use -c to poll the clusters directly`,
+        );
+      }
       await loadLimits();
       const flow: FlowStatus = {
         source: body.source,

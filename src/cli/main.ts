@@ -33,6 +33,7 @@ program
   .option('--log-level <level>', 'trace|debug|info|warn|error (default: from the config, else info)')
   .option('--port <port>', 'HTTP port, overrides the config')
   .option('--host <host>', 'HTTP bind address, overrides the config')
+  .option('--shard <index/count>', 'watch one share of the work, e.g. 0/3 (or POD-NAME-ORDINAL/3); overrides the config\'s shard (default: $MIRRORWATCH_SHARD)')
   .action(runCommand);
 
 program
@@ -40,6 +41,7 @@ program
   .description('load and validate a configuration, print what mirrorwatch would watch; exit 2 when invalid')
   .option('-c, --config <file>', 'YAML config or mm2.properties (default: $MIRRORWATCH_CONFIG)')
   .option('--json', 'print the effective configuration as JSON (secrets redacted)')
+  .option('--shard <index/count>', 'check the configuration as this shard would run it (default: $MIRRORWATCH_SHARD)')
   .action(checkConfigCommand);
 
 // The runbook commands end the process with their exit code: it is their interface, and no

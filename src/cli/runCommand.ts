@@ -2,19 +2,25 @@ import { startDaemon } from '../daemon.js';
 import { createLogger } from '../log.js';
 import { formatFinding } from '../config/lint.js';
 import { configVerdict } from '../config/verdict.js';
-import { loadConfigOrExit } from './configOption.js';
+import { EXIT_CONFIG, loadConfigOrExit, withShardOption } from './configOption.js';
 
 export interface RunOptions {
   config?: string;
   logLevel?: string;
   port?: string;
   host?: string;
+  shard?: string;
 }
 
 const STOP_DEADLINE_MS = 5000;
 
 export async function runCommand(opts: RunOptions): Promise<void> {
-  const config = loadConfigOrExit(opts.config);
+  const sharded = withShardOption(loadConfigOrExit(opts.config), opts.shard);
+  if ('error' in sharded) {
+    process.stderr.write(`mirrorwatch: ${sharded.error}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  const config = sharded;
   const logger = createLogger(opts.logLevel ?? config.logLevel);
   // The verdict check-config gives (lint errors included): logged, never fatal, since MM2 runs the
   // file as it is and mirrorwatch watches what MM2 does.

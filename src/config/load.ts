@@ -386,6 +386,7 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     logLevel: cfg.logLevel ?? DEFAULTS.logLevel,
     warnings,
     ...(regions ? { regions } : {}),
+    ...(cfg.shard ? { shard: { index: cfg.shard.index, count: cfg.shard.count } } : {}),
   };
 }
 

@@ -277,6 +277,19 @@ export const configSchema = z.strictObject({
   logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
   /** Geo-partitioning: which region each partition range of a topic carries (mm2_partition_region_info). */
   regions: z.array(region).optional(),
+  /** This instance's share of the work when several split it (docs/sharding.md). */
+  shard: z
+    .strictObject({
+      index: z.number({ error: 'expected a whole number (0 for the first shard)' }),
+      count: z.number({ error: 'expected a whole number of shards' }),
+    })
+    .superRefine((s, ctx) => {
+      if (!Number.isSafeInteger(s.count) || s.count < 1) ctx.addIssue({ code: 'custom', path: ['count'], message: `must be a whole number of at least 1, got ${s.count}` });
+      else if (!Number.isSafeInteger(s.index) || s.index < 0 || s.index >= s.count) {
+        ctx.addIssue({ code: 'custom', path: ['index'], message: `must be a whole number from 0 to ${s.count - 1} (below shard.count ${s.count}), got ${s.index}` });
+      }
+    })
+    .optional(),
 });
 
 export type YamlConfig = z.output<typeof configSchema>;

@@ -28,6 +28,19 @@ export interface FlowStatusInput {
   nowMs: number;
   /** MM2 topics of the flow mirrorwatch cannot read or decode now (src/core/blindSpots.ts). */
   blind?: readonly BlindSpot[];
+  /**
+   * This instance's share when sharded (src/core/shard.ts): only the source topics it owns are
+   * measured, and heartbeats and checkpoints count only at the flow's owner (`flowOwner`).
+   */
+  shard?: FlowShard;
+}
+
+export interface FlowShard {
+  index: number;
+  count: number;
+  /** The shard that reads the flow's heartbeats, checkpoints and consumer groups. */
+  flowOwner: number;
+  ownsTopic(topic: string): boolean;
 }
 
 function sortedPartitionIds(ids: readonly number[] | undefined): readonly number[] {
@@ -159,7 +172,11 @@ export function computeFlowStatus(input: FlowStatusInput): FlowStatus {
   }
   const known = source.read && target.read;
   const readers = { source: offsetsReader(source.offsets), target: offsetsReader(target.offsets) };
-  const topics = source.read ? selectSourceTopics(flow, policy, source.topics.keys()).map((t) => topicStatus(input, readers, t)) : [];
+  const shard = input.shard;
+  const ownsFlow = !shard || shard.flowOwner === shard.index;
+  let selected = source.read ? selectSourceTopics(flow, policy, source.topics.keys()) : [];
+  if (shard) selected = selected.filter((t) => shard.ownsTopic(t));
+  const topics = selected.map((t) => topicStatus(input, readers, t));
 
   let lagSum = 0;
   let lagKnown = 0;
@@ -187,8 +204,8 @@ export function computeFlowStatus(input: FlowStatusInput): FlowStatus {
     target: flow.target,
     known,
     topics,
-    heartbeat: heartbeatStatus(input),
-    checkpoints: computeCheckpointStatuses(flow, input.evidence, resolveCheckpointTopic, nowMs),
+    heartbeat: ownsFlow ? heartbeatStatus(input) : notOwnedHeartbeat(input, shard?.flowOwner ?? 0),
+    checkpoints: ownsFlow ? computeCheckpointStatuses(flow, input.evidence, resolveCheckpointTopic, nowMs) : [],
     totals: {
       lagRecords: !known ? null : lagKnown > 0 || nothingToMeasure ? lagSum : null,
       maxLagSeconds: !known ? null : maxLagSeconds ?? (nothingToMeasure ? 0 : null),
@@ -199,8 +216,23 @@ export function computeFlowStatus(input: FlowStatusInput): FlowStatus {
     },
   };
   if (input.blind && input.blind.length > 0) status.blind = [...input.blind];
-  return {
+  // A shard not owning the flow judges its pairs only: heartbeats and group checkpoints are the
+  // owner's to judge (the flow is ready when every shard says so).
+  const judged = ownsFlow ? flow : { ...flow, groups: [] };
+  const result: FlowStatus = {
     ...status,
-    failover: failoverVerdict({ ...status, sourceRead: source.read, targetRead: target.read }, flow, nowMs),
+    failover: failoverVerdict({ ...status, sourceRead: source.read, targetRead: target.read }, judged, nowMs),
+  };
+  if (shard) result.shard = { index: shard.index, count: shard.count, ownsFlow };
+  return result;
+}
+
+function notOwnedHeartbeat(input: FlowStatusInput, owner: number): HeartbeatStatus {
+  return {
+    expected: false,
+    reason: `not read here: shard ${owner} reads this flow's heartbeats`,
+    topic: flowMm2Topics(input.flow, input.policy).remoteHeartbeats.topic,
+    lastTimestampMs: null,
+    ageSeconds: null,
   };
 }

@@ -71,6 +71,11 @@ export interface ReduceContext {
   source: string;
   /** The flow's source connector name (Connect mode), when configured; any name matches without it. */
   sourceConnectorName?: string | undefined;
+  /**
+   * The source topics whose offset syncs and Connect offsets are kept (a shard keeps its own
+   * pairs', src/core/shard.ts); all when absent.
+   */
+  keepTopic?: ((topic: string) => boolean) | undefined;
 }
 
 /** Forget what a recreated MM2 topic said before (its offsets restarted). */
@@ -109,7 +114,9 @@ export function applyMm2Records(evidence: Mm2Evidence, kind: Mm2TopicKind, recor
       }
       case 'offset-syncs': {
         const r = decodeOffsetSync(rec.key, rec.value);
-        if (r.ok) addOffsetSync(evidence, r.value);
+        if (r.ok) {
+          if (!ctx.keepTopic || ctx.keepTopic(r.value.topic)) addOffsetSync(evidence, r.value);
+        }
         else if (r.error.kind !== 'null-value') bad.push({ partition: rec.partition, offset: rec.offset, kind: r.error.kind, message: r.error.message });
         break;
       }
@@ -128,7 +135,7 @@ export function applyMm2Records(evidence: Mm2Evidence, kind: Mm2TopicKind, recor
         // The same topic holds the checkpoint and heartbeat connectors' offsets, and in Connect
         // mode every flow's into this target: isFlowSourceConnectorOffset() picks this flow's.
         const v = r.value;
-        if (isFlowSourceConnectorOffset(v, ctx)) {
+        if (isFlowSourceConnectorOffset(v, ctx) && (!ctx.keepTopic || ctx.keepTopic(v.topic))) {
           const key = tpKey(v.topic, v.partition);
           if (v.nextOffset === null) evidence.connectOffsets.delete(key);
           else evidence.connectOffsets.set(key, v.nextOffset);

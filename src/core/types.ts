@@ -200,6 +200,8 @@ export interface MirrorwatchConfig {
   warnings: ConfigWarning[];
   /** Optional geo-partition map, one entry per partition (ranges expanded). */
   regions?: PartitionRegion[];
+  /** This instance's shard (docs/sharding.md); absent or count 1: the whole configuration. */
+  shard?: { index: number; count: number };
 }
 
 // ---------------------------------------------------------------- MM2 records
@@ -406,6 +408,12 @@ export interface FlowStatus {
   /** How old the source and target offsets paired for this flow are (see src/core/readingPair.ts). */
   readings?: FlowReadings;
   failover: FailoverVerdict;
+  /**
+   * Set when this instance is one of several shards (docs/sharding.md): `topics` and the totals
+   * cover the pairs this shard owns, and heartbeats and checkpoints are read by the flow's owner
+   * only (`ownsFlow`).
+   */
+  shard?: { index: number; count: number; ownsFlow: boolean };
 }
 
 export interface ClusterStatus {
@@ -419,6 +427,8 @@ export interface ClusterStatus {
   partitions: PartitionOffsets[];
   /** MM2 topics on this cluster whose tail is stuck, as of the last poll that tailed them. */
   tailStuck?: TailStuck[];
+  /** Partitions whose offsets the last poll asked for (data and MM2 topics); absent before the first poll. */
+  partitionsPolled?: number;
 }
 
 export interface Snapshot {
@@ -432,4 +442,6 @@ export interface Snapshot {
   flows: FlowStatus[];
   /** The configured geo-partition map (MirrorwatchConfig.regions), for renderers. */
   regions?: PartitionRegion[];
+  /** This instance's shard when sharded (count > 1). */
+  shard?: { index: number; count: number };
 }

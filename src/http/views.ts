@@ -41,6 +41,7 @@ export function flowSummaryView(flow: FlowStatus) {
     blind: flow.blind ?? [],
     readings: flow.readings ?? null,
     failover: { ready: flow.failover.ready, reasons: flow.failover.reasons },
+    ...(flow.shard ? { shard: flow.shard } : {}),
     links: { detail: flowPath(flow), failover: `${flowPath(flow)}/failover` },
   };
 }
@@ -69,6 +70,7 @@ export function flowDetailView(snapshot: Snapshot, flow: FlowStatus, topic?: str
     clusters: snapshot.clusters.filter((c) => c.alias === flow.source || c.alias === flow.target).map(clusterView),
     topics,
     checkpoints: flow.checkpoints,
+    ...(flow.shard ? { shard: flow.shard } : {}),
   };
 }
 
@@ -88,6 +90,7 @@ export function failoverView(snapshot: Snapshot, flow: FlowStatus) {
       ...(flow.heartbeat.blind !== undefined ? { blind: flow.heartbeat.blind } : {}),
     },
     blind: flow.blind ?? [],
+    ...(flow.shard ? { shard: flow.shard } : {}),
   };
 }
 

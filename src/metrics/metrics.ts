@@ -31,6 +31,8 @@ export interface MetricsOptions {
   /** Warn (once per crossing) when the snapshot-derived series exceed this. */
   maxSeries?: number;
   logger: Logger;
+  /** This instance's shard, exported as mirrorwatch_shard_info{index,count}; default 0 of 1. */
+  shard?: { index: number; count: number };
   /** prom-client's process metrics (CPU, memory, event loop lag, GC). Default true. */
   defaultMetrics?: boolean;
 }
@@ -121,6 +123,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
   });
   buildInfo.set({ version: options.version, revision: options.revision ?? 'unknown' }, 1);
+  const shardInfo = new Gauge({
+    name: 'mirrorwatch_shard_info',
+    help: 'Always 1; which share of the configuration this instance watches (index 0 of count 1: all of it).',
+    labelNames: ['index', 'count'] as const,
+    registers: [registry],
+  });
+  shardInfo.set({ index: String(options.shard?.index ?? 0), count: String(options.shard?.count ?? 1) }, 1);
   const snapshotSeries = new Gauge({
     name: 'mirrorwatch_snapshot_series',
     help: 'Series derived from the latest snapshot (mm2_* and per-cluster monitor gauges).',

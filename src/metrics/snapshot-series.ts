@@ -39,6 +39,7 @@ export const SNAPSHOT_FAMILIES = {
   snapshotTimestamp: gauge('mirrorwatch_snapshot_timestamp_seconds', 'When the snapshot behind these series was computed.'),
   tailStuck: gauge('mirrorwatch_tail_stuck', '1 while mirrorwatch cannot read or decode an MM2 topic it tails (kind: codec, corrupt, kafka, unreachable). Absent when it reads fine.'),
   flowBlind: gauge('mirrorwatch_flow_blind', '1 while mirrorwatch cannot read the MM2 topic holding a flow\'s evidence (heartbeats, offset-syncs, checkpoints, connect-offsets): figures from it are not evidence about MM2. Absent otherwise.'),
+  partitionsPolled: gauge('mirrorwatch_partitions_polled', 'Partitions whose offsets the last poll of the cluster asked for (data topics and MM2 topics): the share of the cluster this instance reads.'),
   partitionRegion: gauge('mm2_partition_region_info', 'Always 1: the region a source topic partition carries (geo-partitioning, from the regions setting); join on topic and partition.'),
   remoteTopicInfo: gauge('mm2_remote_topic_info', 'Always 1: the name of the remote topic of a selected source topic on the target (remote_topic), as the replication policy names it; join with mm2_partition_end_offset{cluster=<target>} on topic = remote_topic.'),
 } as const satisfies Record<string, FamilySpec>;
@@ -90,7 +91,8 @@ export function* renderSnapshotSteps(snapshot: Snapshot | null, granularity: Gra
     for (const flow of snapshot.flows) yield* writeFlow(w, flow, granularity);
     for (const cluster of snapshot.clusters) yield* writeCluster(w, cluster, granularity);
     w.snapshotTimestamp.add('', snapshot.takenAtMs / MS_PER_SECOND);
-    writeRegions(w.partitionRegion, snapshot.regions ?? [], granularity);
+    // The map is configuration, the same in every shard: the first shard exports it.
+    if ((snapshot.shard?.index ?? 0) === 0) writeRegions(w.partitionRegion, snapshot.regions ?? [], granularity);
     yield;
   }
 
@@ -136,8 +138,13 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
     w.remoteTopicInfo.add(topicLabels + ',remote_topic="' + escapeLabelValue(topic.remoteTopic) + '"', 1);
   }
 
+  // A shard that does not own the flow reads neither its heartbeats nor its checkpoints: the
+  // owner exports those series, once. The flow totals and the verdict cover this shard's pairs
+  // only, so they carry its index (sum / max / min over `shard` gives the flow's figure).
+  const ownsFlow = flow.shard?.ownsFlow ?? true;
+  const aggregateLabels = flow.shard ? flowLabels + ',shard="' + flow.shard.index + '"' : flowLabels;
   const hb = flow.heartbeat;
-  w.heartbeatExpected.add(flowLabels, hb.expected ? 1 : 0);
+  if (ownsFlow) w.heartbeatExpected.add(flowLabels, hb.expected ? 1 : 0);
   // "Not expected" must not look like "stopped": no timestamp or age series at all then, and
   // alert rules tell the two apart with mm2_heartbeat_expected.
   // While mirrorwatch cannot read the heartbeats topic, the last heartbeat it saw says nothing about
@@ -158,12 +165,12 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
     writeCheckpointLag(w.checkpointLag, groupLabels, group.partitions, granularity);
   }
 
-  w.flowFailoverReady.add(flowLabels, flow.failover.ready ? 1 : 0);
-  if (flow.totals.lagRecords !== null) w.flowLagRecords.add(flowLabels, flow.totals.lagRecords);
-  if (flow.totals.maxLagSeconds !== null) w.flowLagSeconds.add(flowLabels, flow.totals.maxLagSeconds);
-  w.flowRecordsLost.add(flowLabels, flow.totals.recordsLost);
-  for (const b of flow.blind ?? []) w.flowBlind.add(flowLabels + ',evidence="' + escapeLabelValue(b.evidence) + '"', 1);
-  if (flow.totals.recordsLostTotal !== undefined) w.flowRecordsLostTotal.add(flowLabels, flow.totals.recordsLostTotal);
+  w.flowFailoverReady.add(aggregateLabels, flow.failover.ready ? 1 : 0);
+  if (flow.totals.lagRecords !== null) w.flowLagRecords.add(aggregateLabels, flow.totals.lagRecords);
+  if (flow.totals.maxLagSeconds !== null) w.flowLagSeconds.add(aggregateLabels, flow.totals.maxLagSeconds);
+  w.flowRecordsLost.add(aggregateLabels, flow.totals.recordsLost);
+  for (const b of flow.blind ?? []) w.flowBlind.add(aggregateLabels + ',evidence="' + escapeLabelValue(b.evidence) + '"', 1);
+  if (flow.totals.recordsLostTotal !== undefined) w.flowRecordsLostTotal.add(aggregateLabels, flow.totals.recordsLostTotal);
 }
 
 function writePartitions(w: Record<FamilyKey, FamilyWriter>, topicLabels: string, partitions: readonly PartitionStatus[]): void {
@@ -243,6 +250,7 @@ function* writeCluster(w: Record<FamilyKey, FamilyWriter>, cluster: ClusterStatu
   w.clusterUp.add(clusterLabels, cluster.up ? 1 : 0);
   if (cluster.lastPollDurationSeconds !== null) w.pollDuration.add(clusterLabels, cluster.lastPollDurationSeconds);
   if (cluster.lastSuccessMs !== null) w.lastPollSuccess.add(clusterLabels, cluster.lastSuccessMs / MS_PER_SECOND);
+  if (cluster.partitionsPolled !== undefined) w.partitionsPolled.add(clusterLabels, cluster.partitionsPolled);
   for (const s of cluster.tailStuck ?? []) {
     w.tailStuck.add(clusterLabels + ',topic="' + escapeLabelValue(s.topic) + '",kind="' + escapeLabelValue(s.kind) + '"', 1);
   }

@@ -19,7 +19,7 @@ export interface ClusterReading {
   /** The same offsets by topic, then partition: what the snapshot rebuild looks up (no key strings to build). */
   offsetsByTopic: Map<string, Map<number, PartitionOffsets>>;
   committed: CommittedOffset[];
-  /** Topics read for their own sake (data topics and their copies), as opposed to MM2's topics. */
+  /** Topics read for their own sake (data topics and their copies) and exported by this instance, as opposed to MM2's topics. */
   dataTopics: ReadonlySet<string>;
   /** Offsets of the partitions of `dataTopics`, in the order read: the snapshot's ClusterStatus.partitions. */
   dataPartitions: PartitionOffsets[];
@@ -38,6 +38,8 @@ export interface ClusterPollerState {
   previousReading: ClusterReading | null;
   /** MM2 topics whose tail is stuck, as of the last poll that got as far as tailing. */
   tailStuck: TailStuck[];
+  /** Partitions whose offsets the last poll asked for (data and MM2 topics): what this instance reads. */
+  partitionsPolled?: number;
 }
 
 export interface ClusterPollerOptions {
@@ -206,11 +208,12 @@ export class ClusterPoller {
     for (const topic of wanted) {
       for (const partition of topics.get(topic) ?? []) partitions.push({ topic, partition });
     }
+    this.state.partitionsPolled = partitions.length;
     const offsetList = partitions.length > 0 ? await port.fetchOffsets(partitions) : [];
     const readAtMs = this.now();
     const offsets = new Map<string, PartitionOffsets>();
     const offsetsByTopic = new Map<string, Map<number, PartitionOffsets>>();
-    const dataTopics = new Set(plan.offsetTopics);
+    const dataTopics = new Set(plan.exportTopics ?? plan.offsetTopics);
     const dataPartitions: PartitionOffsets[] = [];
     for (const o of offsetList) offsets.set(tpKey(o.topic, o.partition), o);
     for (const o of offsets.values()) {

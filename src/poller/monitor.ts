@@ -10,6 +10,7 @@
 import { LagWindowStore } from '../core/lagWindow.js';
 import { createReplicationPolicy, type ReplicationPolicy } from '../core/replicationPolicy.js';
 import type { Telemetry } from '../core/telemetry.js';
+import { shardOwnership, type ShardOwnership } from '../core/shard.js';
 import type { MirrorwatchConfig, Snapshot } from '../core/types.js';
 import type { KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
@@ -54,6 +55,8 @@ export class Monitor {
   private readonly losses: LossLedger;
   /** Tells transaction markers from records in small uncopied ranges (gapProbe.ts). */
   private readonly gapProbe: GapProbe;
+  /** Which pairs and flows this instance reads (all of them unless sharded). */
+  readonly shard: ShardOwnership;
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
@@ -63,7 +66,8 @@ export class Monitor {
     this.decodeErrors = new DecodeErrorReporter(logger, telemetry);
     this.losses = new LossLedger(logger);
     const gapProbe = (this.gapProbe = new GapProbe(logger, telemetry));
-    const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence };
+    const shard = (this.shard = shardOwnership(config.shard));
+    const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence, shard };
     this.pollers = config.clusters.map((cluster) => {
       const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
       return new ClusterPoller(port, {
@@ -195,6 +199,7 @@ export class Monitor {
       nowMs: this.now(),
       sequence: ++this.sequence,
       gapChecks: (source, target) => this.gapProbe.checksFor(source, target),
+      shard: this.shard,
     });
     this.losses.record(snapshot);
     this.gapProbe.plan(snapshot);

@@ -7,6 +7,7 @@ import type { Mm2Evidence } from '../core/mm2Evidence.js';
 import { pairReadings } from '../core/readingPair.js';
 import type { GapCheck } from '../core/transactionGaps.js';
 import type { ReplicationPolicy } from '../core/replicationPolicy.js';
+import { flowShard, type ShardOwnership } from '../core/shard.js';
 import type { ClusterAlias, ClusterStatus, FlowReadings, FlowStatus, MirrorwatchConfig, Snapshot, TailStuck } from '../core/types.js';
 import type { ClusterPollerState, ClusterReading } from './clusterPoller.js';
 import { flowKey, tpKey } from './evidence.js';
@@ -21,6 +22,8 @@ export interface SnapshotInput {
   sequence: number;
   /** Read_committed probes of uncopied ranges per flow (gapProbe.ts), keyed tpKey. */
   gapChecks?: (source: string, target: string) => ReadonlyMap<string, GapCheck> | undefined;
+  /** This instance's share of the work when it is one of several shards (count > 1). */
+  shard?: ShardOwnership;
 }
 
 const EMPTY_VIEW_TOPICS: ReadonlyMap<string, readonly number[]> = new Map();
@@ -70,6 +73,7 @@ function clusterStatus(state: ClusterPollerState): ClusterStatus {
     // MM2's own topics (dozens of Connect partitions) are read but not exported as offsets.
     partitions: state.reading ? state.reading.dataPartitions : [],
     tailStuck: state.tailStuck,
+    ...(state.partitionsPolled !== undefined ? { partitionsPolled: state.partitionsPolled } : {}),
   };
 }
 
@@ -90,7 +94,14 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     const s = byAlias.get(alias);
     return { up: s?.up ?? false, latest: s?.reading ?? null, previous: s?.previousReading ?? null };
   };
+  const sharded = input.shard && input.shard.spec.count > 1 ? input.shard : undefined;
   const flows: FlowStatus[] = input.config.flows.map((flow) => {
+    const shard = sharded && {
+      index: sharded.spec.index,
+      count: sharded.spec.count,
+      flowOwner: flowShard(flow.source, flow.target, sharded.spec.count),
+      ownsTopic: (topic: string) => sharded.ownsTopic(flow.source, flow.target, topic),
+    };
     const pair = pairReadings(side(flow.source), side(flow.target));
     const status = computeFlowStatus({
       flow,
@@ -101,6 +112,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       lagWindows: input.window,
       nowMs: input.nowMs,
       blind: flowBlindSpots(flow, input.policy, stuckByCluster),
+      ...(shard ? { shard } : {}),
     });
     status.readings = readingsOf(pair.source, pair.target, input.nowMs);
     return status;
@@ -115,5 +127,6 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     clusters: input.clusters.map(clusterStatus),
     flows,
     ...(input.config.regions ? { regions: input.config.regions } : {}),
+    ...(sharded ? { shard: { index: sharded.spec.index, count: sharded.spec.count } } : {}),
   };
 }

@@ -33,6 +33,8 @@ export interface MirrorwatchOptions {
   /** HTTP port; default 0 (any free one). */
   port?: number;
   logLevel?: string;
+  /** This instance's shard (the YAML `shard` key); default: none (the whole configuration). */
+  shard?: { index: number; count: number };
   /** Directory for the YAML file and the log (default: a fresh harness run directory, next to the brokers' and MM2's). */
   dir?: string;
 }
@@ -77,6 +79,7 @@ export function mirrorwatchYaml(opts: MirrorwatchOptions): string {
     `  port: ${opts.port ?? 0}`,
     `logLevel: ${opts.logLevel ?? 'info'}`,
   );
+  if (opts.shard) lines.push(`shard: { index: ${opts.shard.index}, count: ${opts.shard.count} }`);
   return lines.join('\n') + '\n';
 }
 
