@@ -481,7 +481,7 @@ function overview(): JsonObject {
           stat({
             title: 'Flows not failover-ready',
             description: 'Flows where failing over now would lose more than the configured bounds, or where heartbeats, checkpoints or remote topics are missing. Reasons: mirrorwatch API /api/v1/flows/<source>/<target>/failover.',
-            targets: [{ expr: `count(max ${by('source', 'target')} (mm2_flow_failover_ready{${dep()}}) == 0) or vector(0)`, instant: true }],
+            targets: [{ expr: `count(min ${by('source', 'target')} (max ${by('source', 'target', 'shard')} (mm2_flow_failover_ready{${dep()}})) == 0) or vector(0)`, instant: true }],
             thresholds: GREEN_RED_AT(1),
             width: 4,
             height: 4,
@@ -528,7 +528,7 @@ function overview(): JsonObject {
             title: 'Flows',
             description: 'One row per flow. Lag: records not yet on the target, and the age of the oldest of them. Heartbeat age: empty when heartbeats are not emitted for this flow. Click a row for the flow detail.',
             targets: [
-              { expr: `max ${by('source', 'target')} (mm2_flow_failover_ready{${dep()}})`, table: true },
+              { expr: `min ${by('source', 'target')} (max ${by('source', 'target', 'shard')} (mm2_flow_failover_ready{${dep()}}))`, table: true },
               { expr: `mm2:flow_lag_records:sum{${dep()}}`, table: true },
               { expr: `mm2:flow_lag_seconds:max{${dep()}}`, table: true },
               { expr: `max ${by('source', 'target')} (mm2_heartbeat_age_seconds{${dep()}})`, table: true },
@@ -597,7 +597,7 @@ function overview(): JsonObject {
           stateTimeline({
             title: 'Failover readiness',
             description: 'READY when heartbeats are fresh, lag is within bounds, nothing is lost, no topic or partition is missing and checkpoints are fresh.',
-            targets: [{ expr: `max ${by('source', 'target')} (mm2_flow_failover_ready{${dep()}})`, legend: FLOW_LEGEND }],
+            targets: [{ expr: `min ${by('source', 'target')} (max ${by('source', 'target', 'shard')} (mm2_flow_failover_ready{${dep()}}))`, legend: FLOW_LEGEND }],
             mappings: [READY_MAPPING],
             width: 12,
             height: 8,
@@ -675,7 +675,7 @@ function flowDetail(): JsonObject {
           stat({
             title: 'Failover',
             description: 'mirrorwatch\'s verdict. Reasons and RPO: GET /api/v1/flows/$source/$target/failover, or `mirrorwatch verify --flow "$source->$target"`.',
-            targets: [{ expr: `max(mm2_flow_failover_ready{${FLOW}})`, instant: true }],
+            targets: [{ expr: `min(max by (shard) (mm2_flow_failover_ready{${FLOW}}))`, instant: true }],
             mappings: [READY_MAPPING],
             width: 4,
             height: 4,

@@ -295,7 +295,8 @@ and ${q.on('source', 'target', 'group')} (mm2:group_checkpoint_lag_records:sum >
           }),
           alert('Mm2FlowNotFailoverReady', {
             comment: `threshold: not ready; for: ${forOf('Mm2FlowNotFailoverReady')}`,
-            expr: `max ${q.by('source', 'target')} (${q.m('mm2_flow_failover_ready')}) == 0`,
+            // Replicas agree (max over them); shards each judge their part of the flow (min over them).
+            expr: `min ${q.by('source', 'target')} (max ${q.by('source', 'target', 'shard')} (${q.m('mm2_flow_failover_ready')})) == 0`,
             annotations: {
               summary: `Failing over ${flow} now would not be safe`,
               description: `mirrorwatch has judged ${flow} not ready for failover for ${forOf('Mm2FlowNotFailoverReady')}. The reasons: curl -s http://<mirrorwatch>:9467/api/v1/flows/{{ $labels.source }}/{{ $labels.target }}/failover`,
