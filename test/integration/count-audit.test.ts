@@ -3,11 +3,16 @@
 // buckets (idle, steady and out-of-order CreateTime traffic); MM2 killed with kill -9 under steady
 // traffic: duplicates per partition equal to the records the target really holds twice; records
 // deleted on the source before MM2 copied them: missing equal to the records deleted.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { createTopic, deleteRecords, endOffsets, kafkaClient, produce, readRecords, startMirrorMaker, waitFor } from '../harness/kafka.js';
 import type { KafkaCluster, MirrorMaker, RawRecord } from '../harness/kafka.js';
 import { startEastWest, useIntegrationHarness } from './helpers/setup.js';
+import { mirrorwatchYaml } from './helpers/mirrorwatch.js';
+import { newRunDir } from '../harness/paths.js';
 import { startTraffic } from './helpers/traffic.js';
 import { createLogger } from '../../src/log.js';
 import { noopTelemetry } from '../../src/core/telemetry.js';
@@ -119,6 +124,32 @@ function truth(source: RawRecord[], target: RawRecord[], partitions: number, fro
       duplicated: t.length - seen.size,
       missing: s.filter((r) => !seen.has(key(r))).length,
     };
+  });
+}
+
+interface CliAudit {
+  exitCode: number;
+  stderr: string;
+  json: { exitCode: number; partitions: { topic: string; partition: number; sourceRecords: number; targetRecords: number; missing: number; duplicated: number; reasons: Record<string, number> }[] } | null;
+}
+
+/** `mirrorwatch audit` as a user runs it, on a config naming both clusters. */
+function cliAudit(topic: string, fromMs: number, toMs: number): Promise<CliAudit> {
+  const dir = newRunDir('audit-cli');
+  const config = join(dir, 'mirrorwatch.yaml');
+  writeFileSync(config, mirrorwatchYaml({ clusters: [east, west], flows: [{ source: SOURCE, target: TARGET }], requestTimeout: '5s', connectionTimeout: '3s', pollInterval: '30s', pollTimeout: '20s' }));
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'audit', '--flow', `${SOURCE}->${TARGET}`, '--topic', topic, '--from', String(fromMs), '--to', String(toMs), '--bucket', `${BUCKET_MS}ms`, '--settle', '0s', '--json', '-c', config];
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: number }).code ?? -1) : 0;
+      let json: CliAudit['json'] = null;
+      try {
+        json = JSON.parse(stdout) as CliAudit['json'];
+      } catch {
+        // stays null: the assertion shows stderr
+      }
+      resolve({ exitCode: typeof code === 'number' ? code : -1, stderr, json });
+    });
   });
 }
 
@@ -237,6 +268,13 @@ describe('count audit on real MM2', () => {
     expect(seen.map((f) => f.sourceRecords)).toEqual(real.map((r) => r.sourceRecords));
     // The scenario did what it is for: MM2 really wrote records twice.
     expect(real.reduce((n, r) => n + r.duplicated, 0)).toBeGreaterThan(0);
+
+    // The same range reviewed afterwards with the CLI: exit 1, the same figures.
+    const cli = await cliAudit('crash', fromMs, toMs);
+    console.log(`(a) CLI exit ${cli.exitCode}: ${JSON.stringify(cli.json?.partitions)} ${cli.stderr}`);
+    expect(cli.exitCode, cli.stderr).toBe(1);
+    expect(cli.json?.partitions.map((p) => p.duplicated)).toEqual(real.map((r) => r.duplicated));
+    expect(cli.json?.partitions.map((p) => p.missing)).toEqual([0, 0, 0]);
   }, 240_000);
 
   it('counts records deleted on the source before MM2 copied them as missing', async () => {
@@ -275,5 +313,15 @@ describe('count audit on real MM2', () => {
     expect(seen.map((f) => f.duplicated)).toEqual([0, 0]);
     expect(seen.map((f) => f.sourceRecords)).toEqual(produced);
     expect(seen.map((f) => f.cannotJudge)).toEqual([[], []]);
+
+    // Reviewed afterwards, the source no longer holds what was deleted: the CLI cannot count those
+    // buckets on the source and says so (exit 3), rather than taking copies for duplicates.
+    const cli = await cliAudit('deleted', fromMs, toMs);
+    console.log(`(b) CLI exit ${cli.exitCode}: ${JSON.stringify(cli.json?.partitions)} ${cli.stderr}`);
+    expect(cli.exitCode, cli.stderr).toBe(3);
+    expect(cli.json?.partitions.map((p) => [p.missing, p.duplicated, (p.reasons.source_truncated ?? 0) > 0])).toEqual([
+      [0, 0, true],
+      [0, 0, true],
+    ]);
   }, 240_000);
 });
