@@ -19,6 +19,13 @@ export const DEFAULTS = {
   topics: ['.*'],
   topicsExclude: ['.*[\\-\\.]internal', '.*\\.replica', '__.*'],
   replicationSeparator: '.',
+  audit: {
+    enabled: true,
+    bucketMs: 60_000,
+    settleMs: 120_000,
+    judgeAfterMs: 600_000,
+    countMaxOffsets: 10_000,
+  },
 };
 
 export const DEFAULT_REPLICATION_POLICY_CLASS = 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy';

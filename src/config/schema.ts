@@ -219,6 +219,16 @@ export const configSchema = z.strictObject({
   logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
   /** Geo-partitioning: which region each partition range of a topic carries (mm2_partition_region_info). */
   regions: z.array(region).optional(),
+  /** Record-count audit (docs/audit.md). */
+  audit: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      bucket: duration.optional(),
+      settle: duration.optional(),
+      judgeAfter: duration.optional(),
+      countMaxOffsets: z.number().int().positive().optional(),
+    })
+    .optional(),
 });
 
 export type YamlConfig = z.output<typeof configSchema>;

@@ -1,7 +1,6 @@
 // First offset at or after a record timestamp (ListOffsets by timestamp), one request per leader
 // broker per distinct timestamp: the count audit asks every partition of a flow for the same bucket
 // boundary, so a boundary costs one request per broker however many partitions there are.
-import type { TopicPartition } from '../core/types.js';
 import { apiKeys, isolationLevel } from './kafkajsInternals.js';
 import type { ClusterMetadata } from './metadataModel.js';
 import { groupByLeader } from './metadataModel.js';
@@ -15,7 +14,7 @@ import type { OwnRequest } from './brokerConnections.js';
 import { LIST_OFFSETS_VERSIONS, decodeListOffsetsResponse, encodeListOffsetsRequest } from './listOffsetsProtocol.js';
 import type { ListOffsetsTopic, ListedOffset } from './listOffsetsProtocol.js';
 import { listOffsetsTopics } from './partitionOffsets.js';
-import { TopicPartitionMap } from './topicPartitionMap.js';
+import type { TopicPartitionMap } from './topicPartitionMap.js';
 import type { TimestampOffset, TimestampQuery } from './port.js';
 
 function byTimestampRequest(topics: ListOffsetsTopic[], timestamp: number): OwnRequest<TopicPartitionMap<ListedOffset>> {
