@@ -12,6 +12,11 @@ import { createTopic, deleteRecords, endOffsets, kafkaClient, produce, readRecor
 import type { KafkaCluster, MirrorMaker, RawRecord } from '../harness/kafka.js';
 import { startEastWest, useIntegrationHarness } from './helpers/setup.js';
 import { mirrorwatchYaml } from './helpers/mirrorwatch.js';
+import { gauge, getJson, scrapeMetrics } from './helpers/figures.js';
+import { loadConfig } from '../../src/config/load.js';
+import { startDaemon } from '../../src/daemon.js';
+import type { Daemon } from '../../src/daemon.js';
+import type { AuditFlowView } from '../../src/poller/auditLoop.js';
 import { newRunDir } from '../harness/paths.js';
 import { startTraffic } from './helpers/traffic.js';
 import { createLogger } from '../../src/log.js';
@@ -33,6 +38,20 @@ let east: KafkaCluster;
 let west: KafkaCluster;
 let mm: MirrorMaker;
 const ports: KafkajsPort[] = [];
+let daemon: Daemon | null = null;
+
+/** The daemon with its count audit on, buckets as the test's: the `audit:` section of the YAML. */
+async function startAuditingDaemon(): Promise<Daemon> {
+  const dir = newRunDir('mirrorwatch-audit');
+  const file = join(dir, 'mirrorwatch.yaml');
+  writeFileSync(
+    file,
+    mirrorwatchYaml({ clusters: [east, west], flows: [{ source: SOURCE, target: TARGET, topics: ['crash'] }], requestTimeout: '3s', connectionTimeout: '2s', pollInterval: '2s', pollTimeout: '1900ms', logLevel: 'warn' }) +
+      `audit:\n  enabled: true\n  bucket: ${BUCKET_MS}ms\n  settle: ${SETTLE_MS}ms\n  judgeAfter: 60s\n`,
+  );
+  const config = loadConfig(file);
+  return startDaemon({ config, logger: createLogger('error'), httpPort: 0, httpHost: '127.0.0.1' });
+}
 
 function port(c: KafkaCluster): KafkajsPort {
   const cfg: ClusterConfig = { alias: c.alias, bootstrapServers: [c.bootstrap], clientId: 'mirrorwatch-audit-test', connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 };
@@ -178,6 +197,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await daemon?.stop();
   await Promise.allSettled(ports.map((p) => p.close()));
 });
 
@@ -235,6 +255,7 @@ describe('count audit on real MM2', () => {
   }, 200_000);
 
   it('counts the duplicates a kill -9 of MM2 leaves, per partition, as consuming the target does', async () => {
+    daemon = await startAuditingDaemon();
     const traffic = await startTraffic({ cluster: east, topics: ['crash'], partitions: 3, intervalMs: 100, perRound: 10 });
     const a = auditor();
     const partitions = partitionsOf('crash', 3);
@@ -275,6 +296,31 @@ describe('count audit on real MM2', () => {
     expect(cli.exitCode, cli.stderr).toBe(1);
     expect(cli.json?.partitions.map((p) => p.duplicated)).toEqual(real.map((r) => r.duplicated));
     expect(cli.json?.partitions.map((p) => p.missing)).toEqual([0, 0, 0]);
+
+    // The daemon audited the same flow on its own: its counters and API hold the same duplicates.
+    const url = daemon.address.url;
+    const labels = { source: SOURCE, target: TARGET, topic: 'crash' };
+    const exp = await waitFor(
+      'the daemon to have audited past the end of the traffic',
+      async () => {
+        const m = await scrapeMetrics(url);
+        const until = gauge(m.exposition, 'mm2_audit_last_bucket_end_timestamp_seconds', { source: SOURCE, target: TARGET }) ?? 0;
+        return until * 1000 > stoppedAtMs + BUCKET_MS && m.exposition;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    const api = await getJson<AuditFlowView>(url, `/api/v1/flows/${SOURCE}/${TARGET}/audit`);
+    const realTotal = real.reduce((n, r) => n + r.duplicated, 0);
+    console.log(
+      `(a) daemon: duplicated_total ${gauge(exp, 'mm2_audit_duplicated_records_total', labels)} missing_total ${gauge(exp, 'mm2_audit_missing_records_total', labels)} api ${JSON.stringify(api.body.topics.crash)} truth ${realTotal}`,
+    );
+    expect(gauge(exp, 'mm2_audit_duplicated_records_total', labels)).toBe(realTotal);
+    expect(gauge(exp, 'mm2_audit_missing_records_total', labels)).toBe(0);
+    expect(api.status).toBe(200);
+    expect(api.body.topics.crash).toMatchObject({ duplicated: realTotal, missing: 0, cannotJudgeBuckets: 0 });
+    expect(api.body.notJudged).toEqual([]);
+    await daemon.stop();
+    daemon = null;
   }, 240_000);
 
   it('counts records deleted on the source before MM2 copied them as missing', async () => {

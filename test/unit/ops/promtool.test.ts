@@ -36,7 +36,8 @@ describe.skipIf(promtool.skipReason !== null)('promtool', () => {
     const r = runTool(command, ['test', 'rules', ...testFiles]);
     expect(r.status, r.output).toBe(0);
     expect(r.output).not.toContain('FAILED');
-  });
+    // Several seconds for all rule files on a busy machine.
+  }, 30_000);
 
   it('check config: the Compose Prometheus configuration and the rule files it loads are valid', () => {
     const command = assertToolInCi('promtool', promtool, 'prometheus');
