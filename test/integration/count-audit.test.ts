@@ -2,7 +2,8 @@
 // figure checked against ground truth taken by consuming both sides: no false findings over many
 // buckets (idle, steady and out-of-order CreateTime traffic); MM2 killed with kill -9 under steady
 // traffic: duplicates per partition equal to the records the target really holds twice; records
-// deleted on the source before MM2 copied them: missing equal to the records deleted.
+// deleted on the source before MM2 copied them: missing equal to the records deleted; MM2 with
+// exactly.once.support enabled, killed the same way: no duplicates, reported or present.
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { startDaemon } from '../../src/daemon.js';
 import type { Daemon } from '../../src/daemon.js';
 import type { AuditFlowView } from '../../src/poller/auditLoop.js';
 import { newRunDir } from '../harness/paths.js';
+import { freePort } from '../harness/ports.js';
 import { startTraffic } from './helpers/traffic.js';
 import { createLogger } from '../../src/log.js';
 import { noopTelemetry } from '../../src/core/telemetry.js';
@@ -170,6 +172,28 @@ function cliAudit(topic: string, fromMs: number, toMs: number): Promise<CliAudit
       resolve({ exitCode: typeof code === 'number' ? code : -1, stderr, json });
     });
   });
+}
+
+/** Every record a read_committed consumer gets from `topic`, once at least `atLeast` arrived and 3 s passed without more. */
+async function readCommitted(cluster: KafkaCluster, topic: string, atLeast: number): Promise<RawRecord[]> {
+  const records: RawRecord[] = [];
+  const consumer = kafkaClient(cluster).consumer({ groupId: `__mw-audit-reader-${Date.now()}`, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  let lastAt = Date.now();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        records.push({ topic, partition, offset: Number(message.offset), timestamp: Number(message.timestamp), key: message.key, value: message.value });
+        lastAt = Date.now();
+      },
+    });
+    await waitFor(`${atLeast} committed records of ${topic}`, async () => records.length >= atLeast && Date.now() - lastAt > 3000, { timeoutMs: 90_000, intervalMs: 500 });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+  return records;
 }
 
 async function caughtUp(topic: string): Promise<void> {
@@ -370,4 +394,70 @@ describe('count audit on real MM2', () => {
       [0, 0, true],
     ]);
   }, 240_000);
+
+  it('with exactly-once MM2 killed under traffic: zero duplicates reported, zero present (read_committed)', async () => {
+    // The at-least-once MM2 is not needed any more; the exactly-once one gets Connect topics and a
+    // group of its own, so nothing of the first one's state is reused.
+    await mm.stop();
+    await createTopic(east, 'eos', 3);
+    const restPort = await freePort();
+    const eos = await startMirrorMaker({
+      clusters: [east, west],
+      flows: [{ source: SOURCE, target: TARGET, topics: 'eos' }],
+      extraProps: {
+        // KIP-618/KIP-656: transactional source tasks on the worker that writes to us-west
+        [`${TARGET}.exactly.once.source.support`]: 'enabled',
+        // Dedicated mode needs its internal REST server for exactly-once (KIP-710).
+        'dedicated.mode.enable.internal.rest': 'true',
+        listeners: `http://127.0.0.1:${restPort}`,
+        // Read only committed records from the source (matters when the source is transactional too).
+        [`${SOURCE}.consumer.isolation.level`]: 'read_committed',
+        [`${TARGET}.group.id`]: 'mm2-eos',
+        [`${TARGET}.config.storage.topic`]: 'mm2-eos-configs.us-east.internal',
+        [`${TARGET}.offset.storage.topic`]: 'mm2-eos-offsets.us-east.internal',
+        [`${TARGET}.status.storage.topic`]: 'mm2-eos-status.us-east.internal',
+        [`${TARGET}.offset.flush.interval.ms`]: '4000',
+      },
+    });
+    const traffic = await startTraffic({ cluster: east, topics: ['eos'], partitions: 3, intervalMs: 100, perRound: 10 });
+    const a = auditor();
+    const partitions = partitionsOf('eos', 3);
+    let results: BucketResult[] = [];
+    let stoppedAtMs = 0;
+    try {
+      await waitFor('remote topic us-east.eos', async () => (await endOffsets(west, remote('eos')).catch(() => [])).some((e) => e.end > 0), { timeoutMs: 90_000, intervalMs: 500 });
+      results = await audit(a, partitions, (d) => d.length >= 3, 60_000);
+      await new Promise((r) => setTimeout(r, 2500));
+      await eos.kill();
+      await new Promise((r) => setTimeout(r, 1500));
+      await eos.start();
+      await new Promise((r) => setTimeout(r, 4000));
+    } finally {
+      await traffic.stop();
+      stoppedAtMs = Date.now();
+    }
+    expect(traffic.error).toBeNull();
+    results.push(...(await audit(a, partitions, (d) => (d[d.length - 1]?.endMs ?? 0) > stoppedAtMs + BUCKET_MS && a.pendingBuckets === 0, 120_000)));
+    const fromMs = results[0]!.startMs;
+    const toMs = results[results.length - 1]!.endMs;
+    const produced = [...traffic.produced.values()].reduce((n, v) => n + v, 0);
+    const s = await readRecords(east, 'eos');
+    // Ground truth on the target: a read_committed consumer (kafkajs' default) until it has seen as
+    // many records as were produced, then a little longer for any extra copy.
+    const t = await readCommitted(west, remote('eos'), produced);
+    const real = truth(s, t, 3, fromMs, toMs);
+    const seen = perPartition(results, 'eos', 3);
+    const ends = await endOffsets(west, remote('eos'));
+    const offsetsOnTarget = ends.reduce((n, e) => n + e.end, 0);
+    console.log(`(c) exactly-once kill -9: audit ${JSON.stringify(seen)} truth ${JSON.stringify(real)}; target offsets ${offsetsOnTarget} for ${t.length} records`);
+    expect(real.map((r) => r.duplicated)).toEqual([0, 0, 0]);
+    expect(real.map((r) => r.missing)).toEqual([0, 0, 0]);
+    expect(seen.map((f) => f.cannotJudge)).toEqual([[], [], []]);
+    expect(seen.map((f) => f.duplicated)).toEqual([0, 0, 0]);
+    expect(seen.map((f) => f.missing)).toEqual([0, 0, 0]);
+    expect(seen.map((f) => f.sourceRecords)).toEqual(real.map((r) => r.sourceRecords));
+    // Exactly-once was in force: the target holds transaction markers (more offsets than records).
+    expect(offsetsOnTarget).toBeGreaterThan(t.length);
+    await eos.stop();
+  }, 300_000);
 });
