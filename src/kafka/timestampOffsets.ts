@@ -14,7 +14,7 @@ import type { OwnRequest } from './brokerConnections.js';
 import { LIST_OFFSETS_VERSIONS, decodeListOffsetsResponse, encodeListOffsetsRequest } from './listOffsetsProtocol.js';
 import type { ListOffsetsTopic, ListedOffset } from './listOffsetsProtocol.js';
 import { listOffsetsTopics } from './partitionOffsets.js';
-import type { TopicPartitionMap } from './topicPartitionMap.js';
+import { TopicPartitionMap } from './topicPartitionMap.js';
 import type { TimestampOffset, TimestampQuery } from './port.js';
 
 function byTimestampRequest(topics: ListOffsetsTopic[], timestamp: number): OwnRequest<TopicPartitionMap<ListedOffset>> {
@@ -28,8 +28,6 @@ function byTimestampRequest(topics: ListOffsetsTopic[], timestamp: number): OwnR
     decode: (raw, version) => decodeListOffsetsResponse(raw, version),
   };
 }
-
-const key = (q: TimestampQuery): string => `${q.topic}\u0000${q.partition}\u0000${q.timestamp}`;
 
 async function timestampRound(
   ctx: PortContext,
@@ -72,14 +70,26 @@ async function timestampRound(
   return result;
 }
 
+/** Per timestamp, a value per partition: no string key per (partition, timestamp) at 20,000 partitions. */
+class ByTimestamp<V> {
+  private readonly maps = new Map<number, TopicPartitionMap<V>>();
+  get(q: TimestampQuery): V | undefined {
+    return this.maps.get(q.timestamp)?.get(q);
+  }
+  set(q: TimestampQuery, value: V): void {
+    let m = this.maps.get(q.timestamp);
+    if (!m) this.maps.set(q.timestamp, (m = new TopicPartitionMap<V>()));
+    m.set(q, value);
+  }
+}
+
 export async function fetchOffsetsForTimes(ctx: PortContext, queries: TimestampQuery[]): Promise<TimestampOffset[]> {
-  const seen = new Set<string>();
+  const seen = new ByTimestamp<true>();
   const wanted: TimestampQuery[] = [];
   for (const q of queries) {
     if (!Number.isSafeInteger(q.timestamp) || q.timestamp < 0) throw new RangeError(`timestamp ${q.timestamp} of ${q.topic}-${q.partition} is not an epoch millisecond`);
-    const k = key(q);
-    if (seen.has(k)) continue;
-    seen.add(k);
+    if (seen.get(q)) continue;
+    seen.set(q, true);
     wanted.push({ topic: q.topic, partition: q.partition, timestamp: q.timestamp });
   }
   if (wanted.length === 0) return [];
@@ -91,11 +101,11 @@ export async function fetchOffsetsForTimes(ctx: PortContext, queries: TimestampQ
     ok.length,
     failed.map((f) => ({ subject: `${tpLabel(f.item)}@${f.item.timestamp}`, reason: f.reason, requestLevel: f.code === null })),
   );
-  const found = new Map<string, TimestampOffset>();
-  for (const o of ok) found.set(key(o), o);
+  const found = new ByTimestamp<TimestampOffset>();
+  for (const o of ok) found.set(o, o);
   const out: TimestampOffset[] = [];
   for (const q of wanted) {
-    const o = found.get(key(q));
+    const o = found.get(q);
     if (o) out.push(o);
   }
   return out;
