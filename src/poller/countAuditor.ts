@@ -67,15 +67,31 @@ export type BucketReadings = TopicPartitionMap<SideBucketReading>;
  * a boundary with no record after it ends at the log end as it was before the boundary was asked.
  * No string key per partition: at 20,000 partitions they cost more than the requests.
  */
-export async function readSide(port: AuditPort, side: Side, partitions: readonly AuditedPartition[], buckets: readonly Bucket[]): Promise<Map<number, BucketReadings>> {
+export async function readSide(
+  port: AuditPort,
+  side: Side,
+  partitions: readonly AuditedPartition[],
+  buckets: readonly Bucket[],
+  /** Boundaries answered before (by timestamp, keyed by this side's topic): not asked again. */
+  known?: ReadonlyMap<number, TopicPartitionMap<number | null>>,
+): Promise<{ readings: Map<number, BucketReadings>; boundaries: Map<number, TopicPartitionMap<number | null>> }> {
   const tps = partitions.map((p) => ({ topic: topicOn(p, side), partition: p.partition }));
   const ends = new TopicPartitionMap<{ start: number; end: number }>();
   for (const o of await port.fetchOffsets(tps)) ends.set(o, o);
   const boundaries = boundariesOf(buckets);
   const queries: TimestampQuery[] = [];
-  for (const timestamp of boundaries) for (const tp of tps) queries.push({ topic: tp.topic, partition: tp.partition, timestamp });
-  const at = new Map<number, TopicPartitionMap<number | null>>(boundaries.map((b) => [b, new TopicPartitionMap<number | null>()]));
-  for (const a of await port.fetchOffsetsForTimes(queries)) at.get(a.timestamp)?.set(a, a.offset);
+  const at = new Map<number, TopicPartitionMap<number | null>>();
+  for (const timestamp of boundaries) {
+    const before = known?.get(timestamp);
+    const map = new TopicPartitionMap<number | null>();
+    at.set(timestamp, map);
+    for (const tp of tps) {
+      const k = before?.get(tp);
+      if (k !== undefined) map.set(tp, k);
+      else queries.push({ topic: tp.topic, partition: tp.partition, timestamp });
+    }
+  }
+  if (queries.length > 0) for (const a of await port.fetchOffsetsForTimes(queries)) at.get(a.timestamp)?.set(a, a.offset);
   const out = new Map<number, BucketReadings>();
   for (const b of buckets) {
     const readings: BucketReadings = new TopicPartitionMap();
@@ -91,7 +107,7 @@ export async function readSide(port: AuditPort, side: Side, partitions: readonly
     });
     out.set(b.startMs, readings);
   }
-  return out;
+  return { readings: out, boundaries: at };
 }
 
 export interface CountRequest {
@@ -154,7 +170,7 @@ async function judge(
       all.push(p);
     }
   }
-  const targetReadings = await readSide(opts.target, 'target', all, waiting.map((w) => w.bucket));
+  const { readings: targetReadings } = await readSide(opts.target, 'target', all, waiting.map((w) => w.bucket));
 
   const verdicts = new Map<Waiting, PartitionVerdict[]>();
   const toCount: { w: Waiting; i: number; source: OffsetRange; target: OffsetRange; late: boolean; s: SideBucketReading; t: SideBucketReading }[] = [];
@@ -225,6 +241,8 @@ async function judge(
 export class CountAuditor {
   private waiting: Waiting[] = [];
   private nextStartMs: number;
+  /** The source's answers at the end of the last bucket read: the start of the next one. */
+  private lastSourceBoundary: Map<number, TopicPartitionMap<number | null>> | undefined;
   /** The earliest bucket start and latest bucket end decided so far. */
   readonly range: { fromMs: number | null; toMs: number | null } = { fromMs: null, toMs: null };
 
@@ -249,8 +267,10 @@ export class CountAuditor {
     const now = this.opts.now();
     const fresh = settledBuckets(this.nextStartMs, now, this.opts.bucketMs, this.opts.settleMs);
     if (fresh.length > 0 && partitions.length > 0) {
-      const readings = await readSide(this.opts.source, 'source', partitions, fresh);
+      const { readings, boundaries } = await readSide(this.opts.source, 'source', partitions, fresh, this.lastSourceBoundary);
       for (const b of fresh) this.waiting.push({ bucket: b, partitions: [...partitions], source: readings.get(b.startMs) ?? new TopicPartitionMap() });
+      const end = fresh[fresh.length - 1]!.endMs;
+      this.lastSourceBoundary = new Map([[end, boundaries.get(end)!]]);
     }
     if (fresh.length > 0) this.nextStartMs = fresh[fresh.length - 1]!.endMs;
     const deadline = (b: Bucket): boolean => now >= b.endMs + this.opts.settleMs + this.opts.judgeAfterMs;
@@ -284,7 +304,7 @@ export async function auditBuckets(
   const full: CountAuditorOptions = { ...opts, settleMs: 0, judgeAfterMs: 0, now: () => 0 };
   for (let i = 0; i < buckets.length; i += chunk) {
     const part = buckets.slice(i, i + chunk);
-    const readings = await readSide(opts.source, 'source', partitions, part);
+    const { readings } = await readSide(opts.source, 'source', partitions, part);
     const waiting = part.map((b) => ({ bucket: b, partitions: [...partitions], source: readings.get(b.startMs) ?? new TopicPartitionMap<SideBucketReading>() }));
     const { decided, undecided } = await judge(full, waiting, () => options.judgeAll);
     out.push(...decided, ...undecided);

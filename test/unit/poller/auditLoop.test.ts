@@ -18,6 +18,8 @@ type Log = { ts: number; key: string }[];
 class MemoryCluster {
   readonly logs = new Map<string, Log>();
   failing = false;
+  /** Distinct timestamps of each fetchOffsetsForTimes call. */
+  readonly asked: number[][] = [];
   log(topic: string, partition: number): Log {
     const k = `${topic}/${partition}`;
     let l = this.logs.get(k);
@@ -39,6 +41,7 @@ class MemoryCluster {
       },
       fetchOffsetsForTimes: async (qs: TimestampQuery[]): Promise<TimestampOffset[]> => {
         guard();
+        this.asked.push([...new Set(qs.map((q) => q.timestamp))]);
         return qs.map((q) => {
           const i = this.log(q.topic, q.partition).findIndex((r) => r.ts >= q.timestamp);
           return { ...q, offset: i < 0 ? null : i };
@@ -154,6 +157,21 @@ describe('AuditLoop', () => {
     expect(view.totals.judgedBuckets).toBe(0);
     expect(view.notJudged.map((n) => n.reason)).toEqual(['not_copied', 'not_copied']);
     expect(await s.metric('mm2_audit_partitions_not_judged', { topic: 'orders', reason: 'not_copied' })).toBe(2);
+  });
+
+  it('asks the source once per boundary: the end of one bucket is the start of the next', async () => {
+    const s = setup();
+    s.produce(T0 - 3000, T0 + 30_000, 10);
+    s.copy();
+    for (let i = 0; i < 6; i++) {
+      s.advance(1000);
+      await s.loop.cycle();
+    }
+    // A bucket settles per cycle from the second on: both boundaries of the first are asked on the
+    // source, then one per bucket; the target is asked both boundaries of the bucket it judges.
+    expect(s.east.asked.map((a) => a.length)).toEqual([2, 1, 1, 1, 1]);
+    expect(s.west.asked.map((a) => a.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(s.loop.view().flows[0]!.totals).toMatchObject({ missing: 0, duplicated: 0, cannotJudgeBuckets: 0, pendingBuckets: 0 });
   });
 
   it('reports a cluster it cannot read and retries, without counting anything as clean', async () => {
