@@ -8,7 +8,7 @@ import type { AuditConfig, FlowConfig, MirrorwatchConfig, Snapshot } from '../co
 import type { Telemetry } from '../core/telemetry.js';
 import type { KafkaPort, KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
-import { CountAuditor } from './countAuditor.js';
+import { AuditReadError, CountAuditor } from './countAuditor.js';
 import type { AuditPort, AuditedPartition, BucketResult, PartitionVerdict } from './countAuditor.js';
 
 /** Buckets kept per flow for the API. */
@@ -170,6 +170,10 @@ export class AuditLoop {
         this.apply(f, results);
         this.options.onResults?.(f.flow, results, f.auditor.pendingBuckets);
       } catch (err) {
+        if (err instanceof AuditReadError && err.results.length > 0) {
+          this.apply(f, err.results);
+          this.options.onResults?.(f.flow, err.results, f.auditor.pendingBuckets);
+        }
         const message = err instanceof Error ? err.message : String(err);
         if (f.lastError !== message) this.options.logger.warn({ flow: `${f.flow.source}->${f.flow.target}` }, `count audit of ${f.flow.source}->${f.flow.target} could not read: ${message} (retried next cycle)`);
         f.lastError = message;

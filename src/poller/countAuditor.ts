@@ -234,6 +234,17 @@ async function judge(
   return { decided, pending, undecided };
 }
 
+/** A cycle could not read the target; `results` holds the buckets given up as unreadable meanwhile. */
+export class AuditReadError extends Error {
+  override readonly name = 'AuditReadError';
+  constructor(
+    message: string,
+    readonly results: BucketResult[],
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The daemon's audit of one flow: each cycle reads the source for the buckets that settled since
  * the last cycle and judges every bucket still waiting for MM2. Buckets are decided in order.
@@ -274,8 +285,25 @@ export class CountAuditor {
     }
     if (fresh.length > 0) this.nextStartMs = fresh[fresh.length - 1]!.endMs;
     const deadline = (b: Bucket): boolean => now >= b.endMs + this.opts.settleMs + this.opts.judgeAfterMs;
-    const { decided, pending } = await judge(this.opts, this.waiting, deadline);
-    this.waiting = pending;
+    let decided: BucketResult[];
+    try {
+      const judged = await judge(this.opts, this.waiting, deadline);
+      decided = judged.decided;
+      this.waiting = judged.pending;
+    } catch (err) {
+      // The target cannot be read: buckets past their deadline are given up as unreadable, so
+      // that an unreachable target does not make the waiting list grow without bound.
+      const message = err instanceof Error ? err.message : String(err);
+      const expired = this.waiting.filter((w) => deadline(w.bucket));
+      this.waiting = this.waiting.filter((w) => !deadline(w.bucket));
+      const results = expired.map((w): BucketResult => {
+        const partitions = w.partitions.map((p): PartitionVerdict => ({ ...p, verdict: { kind: 'cannot_judge', reason: 'unreadable', detail: `the target could not be read: ${message}` } }));
+        const totals = emptyTotals();
+        for (const p of partitions) addVerdict(totals, p.verdict);
+        return { ...w.bucket, partitions, totals };
+      });
+      throw new AuditReadError(message, results);
+    }
     for (const d of decided) {
       this.range.fromMs = Math.min(this.range.fromMs ?? d.startMs, d.startMs);
       this.range.toMs = Math.max(this.range.toMs ?? d.endMs, d.endMs);

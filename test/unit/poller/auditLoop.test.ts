@@ -179,16 +179,25 @@ describe('AuditLoop', () => {
     s.produce(T0 - 3000, T0 + 8000, 10);
     s.copy();
     s.west.failing = true;
-    s.advance(8000);
+    s.advance(6000);
     await s.loop.cycle();
     let view = s.loop.view().flows[0]!;
     expect(view.lastError).toContain('cluster us-west does not answer');
-    expect(view.totals.judgedBuckets).toBe(0);
+    expect(view.totals).toMatchObject({ judgedBuckets: 0, cannotJudgeBuckets: 0 });
+    expect(view.pendingBuckets).toBe(5);
+    // Still unreadable past the judge deadline (end + 2 s settle + 5 s): those buckets are given
+    // up as unreadable, never kept for ever nor counted clean.
+    s.advance(3000);
+    await s.loop.cycle();
+    view = s.loop.view().flows[0]!;
+    expect(view.totals).toMatchObject({ judgedBuckets: 0, cannotJudgeBuckets: 3 * 2 });
+    expect(view.notJudged.map((n) => n.reason)).toEqual(['unreadable', 'unreadable']);
+    expect(view.pendingBuckets).toBe(5);
     s.west.failing = false;
     await s.loop.cycle();
     view = s.loop.view().flows[0]!;
     expect(view.lastError).toBeNull();
-    expect(view.totals).toMatchObject({ missing: 0, duplicated: 0, cannotJudgeBuckets: 0 });
+    expect(view.totals).toMatchObject({ missing: 0, duplicated: 0, cannotJudgeBuckets: 6 });
     expect(view.totals.judgedBuckets).toBeGreaterThan(0);
   });
 });
