@@ -48,6 +48,7 @@ const program = new Command('bench')
   .option('--topics-per-request <n>', 'topics per CreateTopics request', int(1), 100)
   .option('--cycles <n>', 'poll cycles measured at the last step', int(1))
   .option('--step-cycles <n>', 'poll cycles measured at the earlier steps', int(1))
+  .option('--audit-cycles <n>', 'cycles measured again at the final step with the count audit on (one closed bucket per cycle; 0: skip)', int(0))
   .option('--cycle-interval <ms>', 'start of one measured cycle to the next, as the daemon polls (default 10000, the default poll interval; 0: back to back)', int(0))
   .option('--scrapes <n>', 'idle /metrics scrapes timed at the end', int(1))
   .option('--scrape-interval <ms>', 'scrape period while poll cycles run', int(50), 1000)
@@ -76,6 +77,7 @@ interface Options {
   topicsPerRequest: number;
   cycles?: number;
   stepCycles?: number;
+  auditCycles?: number;
   cycleInterval?: number;
   scrapes?: number;
   scrapeInterval: number;
@@ -156,6 +158,7 @@ async function measure(o: Options, results: BenchResults, m: { smoke: boolean; p
       topicsPerRequest: o.topicsPerRequest,
       cycles: o.cycles ?? (smoke ? 3 : 20),
       stepCycles: o.stepCycles ?? (smoke ? 2 : 5),
+      auditCycles: o.auditCycles ?? (smoke ? 2 : 5),
       cycleIntervalMs: o.cycleInterval ?? (smoke ? 0 : DEFAULT_POLL_INTERVAL_MS),
       scrapes: o.scrapes ?? (smoke ? 3 : 20),
       scrapeIntervalMs: o.scrapeInterval,

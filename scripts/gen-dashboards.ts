@@ -865,6 +865,61 @@ function flowDetail(): JsonObject {
           }),
         ],
       },
+      {
+        title: 'Count audit',
+        panels: [
+          stat({
+            title: 'Missing (audit, 24h)',
+            description: 'Records of the selected topics that the count audit found on the source but not on the target, over the buckets closed in the last 24 h (docs/audit.md). Above 0 is data loss (alert Mm2AuditRecordsMissing).',
+            targets: [{ expr: `sum(max by (topic) (increase(mm2_audit_missing_records_total{${FLOW_TOPICS}}[24h]))) or vector(0)`, instant: true }],
+            thresholds: GREEN_RED_AT(1),
+            width: 6,
+            height: 4,
+          }),
+          stat({
+            title: 'Duplicated (audit, 24h)',
+            description: 'Records the target holds more than once, found by the count audit over the buckets closed in the last 24 h. At-least-once MM2 leaves some after a crash; exactly-once MM2 none (alert Mm2AuditRecordsDuplicated).',
+            targets: [{ expr: `sum(max by (topic) (increase(mm2_audit_duplicated_records_total{${FLOW_TOPICS}}[24h]))) or vector(0)`, instant: true }],
+            thresholds: GREEN_RED_AT(1),
+            width: 6,
+            height: 4,
+          }),
+          stat({
+            title: 'Audited up to',
+            description: 'How long ago the last bucket the count audit decided ended: bucket length, settle delay and MM2 catching up (alert Mm2AuditStalled above 30m).',
+            targets: [{ expr: `time() - max(mm2_audit_last_bucket_end_timestamp_seconds{${FLOW}})`, instant: true }],
+            unit: 's',
+            thresholds: GREEN_RED_AT(1800),
+            width: 6,
+            height: 4,
+          }),
+          stat({
+            title: 'Partitions not judged',
+            description: 'Partitions of the selected topics the count audit could not judge in its last bucket; reasons in the panel below and in /api/v1/flows/$source/$target/audit.',
+            targets: [{ expr: `sum(max by (topic, reason) (mm2_audit_partitions_not_judged{${FLOW_TOPICS}})) or vector(0)`, instant: true }],
+            thresholds: GREEN_RED_AT(1),
+            width: 6,
+            height: 4,
+          }),
+          timeseries({
+            title: 'Records missing and duplicated per topic (audit)',
+            description: 'Per topic, records the count audit found missing on the target or duplicated, per 5 minutes of closed buckets.',
+            targets: [
+              { expr: `max by (topic) (increase(mm2_audit_missing_records_total{${FLOW_TOPICS}}[5m]))`, legend: 'missing {{topic}}' },
+              { expr: `max by (topic) (increase(mm2_audit_duplicated_records_total{${FLOW_TOPICS}}[5m]))`, legend: 'duplicated {{topic}}' },
+            ],
+            width: 12,
+            height: 8,
+          }),
+          timeseries({
+            title: 'Partitions not judged by reason (audit)',
+            description: 'Partitions the count audit could not judge in its last bucket, by topic and reason (docs/audit.md explains each reason).',
+            targets: [{ expr: `max by (topic, reason) (mm2_audit_partitions_not_judged{${FLOW_TOPICS}})`, legend: '{{topic}}: {{reason}}' }],
+            width: 12,
+            height: 8,
+          }),
+        ],
+      },
     ],
   });
 }

@@ -9,6 +9,9 @@ import type { KafkaPortFactory } from './kafka/port.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { Monitor } from './poller/monitor.js';
+import { AuditLoop } from './poller/auditLoop.js';
+import { resolveAuditConfig } from './config/load.js';
+import { createAuditMetrics } from './metrics/auditMetrics.js';
 import { REVISION, VERSION } from './version.js';
 
 export interface DaemonOptions {
@@ -24,6 +27,8 @@ export interface Daemon {
   readonly address: BoundAddress;
   readonly monitor: Monitor;
   readonly metrics: Metrics;
+  /** The count audit, when enabled. */
+  readonly audit: AuditLoop | null;
   latest(): Snapshot | null;
   stop(): Promise<void>;
 }
@@ -45,6 +50,22 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     telemetry: metrics.telemetry,
     onSnapshot: (s) => metrics.publish(s),
   });
+  // The count audit runs beside the polls, on ports of its own (docs/audit.md).
+  const auditConfig = config.audit ?? resolveAuditConfig(undefined);
+  let audit: AuditLoop | null = null;
+  if (auditConfig.enabled && config.flows.length > 0) {
+    const auditMetrics = createAuditMetrics(metrics.registry);
+    audit = new AuditLoop({
+      config,
+      audit: auditConfig,
+      portFactory: options.portFactory ?? createKafkajsPort,
+      logger,
+      telemetry: metrics.telemetry,
+      getSnapshot: () => monitor.latest(),
+      onResults: (flow, results, pending) => auditMetrics.record(flow.source, flow.target, results, pending),
+    });
+  }
+  const auditLoop = audit;
   const http: HttpServer = createHttpServer({
     host: options.httpHost ?? config.http.host,
     port: options.httpPort ?? config.http.port,
@@ -56,9 +77,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     version: VERSION,
     ...(config.http.tls ? { tls: config.http.tls } : {}),
     ...(config.http.basicAuthUsers ? { basicAuthUsers: config.http.basicAuthUsers } : {}),
+    ...(auditLoop ? { getAudit: () => auditLoop.view() } : {}),
   });
   const address = await http.start();
   monitor.start();
+  auditLoop?.start();
   logger.info(
     {
       url: address.url,
@@ -75,10 +98,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     address,
     monitor,
     metrics,
+    audit: auditLoop,
     latest: () => monitor.latest(),
     stop() {
       stopping ??= (async () => {
-        await monitor.stop(1500);
+        await Promise.all([monitor.stop(1500), auditLoop?.stop()]);
         await http.close();
         logger.info('mirrorwatch stopped');
       })();

@@ -13,6 +13,9 @@ import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics/index.js';
 import type { Metrics } from '../../src/metrics/index.js';
 import { Monitor } from '../../src/poller/monitor.js';
+import { auditedPartitions } from '../../src/poller/auditLoop.js';
+import { AUDIT_DEFAULTS, auditBuckets } from '../../src/poller/countAuditor.js';
+import type { KafkaPort } from '../../src/kafka/port.js';
 import { VERSION } from '../../src/version.js';
 import { largeSnapshot } from '../../test/unit/helpers/snapshot.js';
 import { bareExposition } from './bareBuilder.js';
@@ -165,8 +168,42 @@ async function warmup(expected: Record<string, number>, timeoutMs: number): Prom
   }
 }
 
+const auditPorts = new Map<string, KafkaPort>();
+
+/**
+ * What the daemon's count audit adds to a cycle in which a bucket closes: the boundaries of one
+ * bucket (the last whole minute) read on both clusters of every flow, judged, on ports of its own
+ * (as the daemon's audit has), with the same request counter.
+ */
+async function auditOneBucket(snapshot: Snapshot): Promise<number> {
+  const cfg = need(config, 'config');
+  const m = need(metrics, 'metrics');
+  const port = (alias: string): KafkaPort => {
+    let p = auditPorts.get(alias);
+    if (!p) {
+      p = createKafkajsPort(cfg.clusters.find((c) => c.alias === alias)!, { logger, telemetry: m.telemetry });
+      auditPorts.set(alias, p);
+    }
+    return p;
+  };
+  const bucketMs = AUDIT_DEFAULTS.bucketMs;
+  const end = Math.floor(Date.now() / bucketMs) * bucketMs;
+  let decided = 0;
+  for (const flow of cfg.flows) {
+    const partitions = auditedPartitions(snapshot, flow);
+    const results = await auditBuckets(
+      { source: port(flow.source), target: port(flow.target), bucketMs, countMaxOffsets: AUDIT_DEFAULTS.countMaxOffsets },
+      partitions,
+      [{ startMs: end - bucketMs, endMs: end }],
+      { judgeAll: true },
+    );
+    decided += results.reduce((n, b) => n + b.partitions.length, 0);
+  }
+  return decided;
+}
+
 /** `count` polls of every cluster, each starting `intervalMs` after the previous one started (0: back to back). */
-async function cycles(count: number, intervalMs: number): Promise<AgentResponses['cycles']> {
+async function cycles(count: number, intervalMs: number, audit = false): Promise<AgentResponses['cycles']> {
   const mon = need(monitor, 'monitor');
   const m = need(metrics, 'metrics');
   const out: CycleResult[] = [];
@@ -184,6 +221,13 @@ async function cycles(count: number, intervalMs: number): Promise<AgentResponses
     // a large one is rendered over several turns: the cycle ends when /metrics serves it.
     await new Promise((r) => setImmediate(r));
     await m.settled();
+    let auditMs: number | undefined;
+    let auditedPartitions: number | undefined;
+    if (audit) {
+      const a0 = performance.now();
+      auditedPartitions = await auditOneBucket(snapshot);
+      auditMs = performance.now() - a0;
+    }
     const settledAt = performance.now();
     const wallMs = settledAt - t0;
     const eventLoopMaxMs = eventLoop.max / 1e6;
@@ -201,6 +245,7 @@ async function cycles(count: number, intervalMs: number): Promise<AgentResponses
       })),
       requests: countDelta(before, await requestCounts()),
       series: m.seriesCount(),
+      ...(auditMs !== undefined ? { auditMs, auditedPartitions } : {}),
     });
   }
   return { cycles: out };
@@ -247,6 +292,7 @@ async function synthetic(targetSeries: number, reps: number): Promise<SyntheticF
 }
 
 async function stop(): Promise<Record<string, never>> {
+  await Promise.allSettled([...auditPorts.values()].map((p) => p.close()));
   await monitor?.stop(2000);
   await http?.close();
   return {};
@@ -259,7 +305,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
     case 'warmup':
       return warmup(req.expectedPartitions, req.timeoutMs);
     case 'cycles':
-      return cycles(req.count, req.intervalMs);
+      return cycles(req.count, req.intervalMs, req.audit === true);
     case 'eventLoopReset':
       eventLoop.reset();
       return {};

@@ -30,6 +30,8 @@ export interface KafkaModeOptions {
   partitionsPerTopic: number;
   topicsPerRequest: number;
   cycles: number;
+  /** Cycles measured again with the count audit on, at the final step (0: not measured). */
+  auditCycles: number;
   stepCycles: number;
   /** Start of one measured cycle to the next; 0 runs them back to back. */
   cycleIntervalMs: number;
@@ -177,6 +179,14 @@ export async function runKafkaMode(o: KafkaModeOptions): Promise<KafkaResults> {
           .map(([a, v]) => `${a} ${v.p50.toFixed(3)} s`)
           .join(', ')}; ${s.requestsPerCycleTotal} requests per cycle; ${s.series.toLocaleString('en-US')} series`,
       );
+      if (final && o.auditCycles > 0) {
+        // The same cycles with the count audit on: each also audits one closed bucket of every flow.
+        const { cycles: withAudit } = await agent.call('cycles', { count: o.auditCycles, intervalMs: o.cycleIntervalMs, audit: true });
+        s.auditOn = auditOnResult(withAudit);
+        o.say(
+          `  audit on: cycle p50 ${s.auditOn.cycleWallMs.p50.toFixed(0)} ms (audit ${s.auditOn.auditMs.p50.toFixed(0)} ms of it), ${s.auditOn.requestsPerCycleTotal} requests per cycle (audit off: ${s.cycleWallMs.p50.toFixed(0)} ms, ${s.requestsPerCycleTotal})`,
+        );
+      }
     }
 
     if (!agent) throw new Error('no steps to measure (--steps is empty)');
@@ -226,6 +236,24 @@ function writeConfig(dir: string, name: string, options: BenchConfigOptions): st
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, benchConfigYaml(options));
   return file;
+}
+
+function auditOnResult(cycles: CycleResult[]): NonNullable<StepResult['auditOn']> {
+  const aliases = [...new Set(cycles.flatMap((c) => c.clusters.map((cl) => cl.alias)))].sort();
+  const pollSeconds: Record<string, ReturnType<typeof summarize>> = {};
+  for (const alias of aliases) {
+    pollSeconds[alias] = summarize(cycles.flatMap((c) => c.clusters.filter((cl) => cl.alias === alias && cl.durationSeconds !== null).map((cl) => cl.durationSeconds as number)));
+  }
+  const requests = requestsPerCycle(cycles);
+  return {
+    cycles: cycles.length,
+    cycleWallMs: summarize(cycles.map((c) => c.wallMs)),
+    auditMs: summarize(cycles.map((c) => c.auditMs ?? 0)),
+    pollSeconds,
+    requestsPerCycle: requests,
+    requestsPerCycleTotal: Object.values(requests).reduce((n, m) => n + sumValues(m), 0),
+    auditedPartitionsPerCycle: cycles[cycles.length - 1]?.auditedPartitions ?? 0,
+  };
 }
 
 function stepResult(

@@ -32,6 +32,10 @@ export interface CycleResult {
   /** `cluster api` -> requests during the cycle, from mirrorwatch_kafka_requests_total. */
   requests: Record<string, number>;
   series: number;
+  /** With the count audit on: the audit of one closed bucket after the poll (included in wallMs), ms. */
+  auditMs?: number;
+  /** Partition buckets the audit decided that cycle. */
+  auditedPartitions?: number;
 }
 
 export interface SnapshotSummary {
@@ -62,7 +66,7 @@ export interface SyntheticFigures {
 export type AgentRequest =
   | { id: number; type: 'start'; configFile?: string; httpPort?: number }
   | { id: number; type: 'warmup'; expectedPartitions: Record<string, number>; timeoutMs: number }
-  | { id: number; type: 'cycles'; count: number; intervalMs: number }
+  | { id: number; type: 'cycles'; count: number; intervalMs: number; audit?: boolean }
   | { id: number; type: 'eventLoopReset' }
   | { id: number; type: 'eventLoopMax' }
   | { id: number; type: 'memory' }

@@ -27,6 +27,16 @@ export interface StepResult {
   scrapesDuringCycles: { ms: Summary; bytes: number };
   loadAverage: number[];
   pollErrors: string[];
+  /** The same cycles with the count audit on (the final step): one closed bucket audited per cycle. */
+  auditOn?: {
+    cycles: number;
+    cycleWallMs: Summary;
+    auditMs: Summary;
+    pollSeconds: Record<string, Summary>;
+    requestsPerCycle: Record<string, Record<string, number>>;
+    requestsPerCycleTotal: number;
+    auditedPartitionsPerCycle: number;
+  };
 }
 
 export interface ScrapeFigures {

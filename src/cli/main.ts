@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { collect } from './args.js';
+import { runAudit } from './auditCommand.js';
 import { checkConfigCommand } from './checkConfigCommand.js';
 import { processIo } from './commandIo.js';
 import { runDiscover } from './discoverCommand.js';
@@ -73,6 +74,20 @@ program
   .option('--url <url>', URL_HELP)
   .option('--log-level <level>', 'log to stderr at this level (default: fatal)')
   .action((opts) => exitWith(runWait(opts, processIo())));
+
+program
+  .command('audit')
+  .description('count records per time bucket on both sides of a flow: records missing or duplicated by MM2; exit 0 clean, 1 findings, 2 bad usage, 3 not all judged')
+  .requiredOption('--flow <source->target>', 'the flow; quote it in a shell: --flow \'us-east->us-west\'')
+  .requiredOption('--from <time>', 'start: ISO time (2026-12-05T03:10:00Z), epoch ms, or a duration ago (30m)')
+  .option('--to <time>', 'end (default: now minus the settle delay)')
+  .option('--bucket <duration>', 'bucket length (default 1m)')
+  .option('--settle <duration>', 'time MM2 gets to copy a bucket before it is audited (default 2m)')
+  .option('--topic <topic>', 'only this topic (source or remote name)')
+  .option('--json', 'print every bucket as JSON')
+  .option('-c, --config <file>', 'mirrorwatch YAML or mm2.properties (default: $MIRRORWATCH_CONFIG)')
+  .option('--log-level <level>', 'log to stderr at this level (default: fatal)')
+  .action((opts) => exitWith(runAudit(opts, processIo())));
 
 program
   .command('verify')

@@ -21,6 +21,13 @@ export const DEFAULTS = {
   /** The MirrorMaker 2 (Kafka) version assumed where nothing says which one runs. */
   mm2Version: '4.0',
   replicationSeparator: '.',
+  audit: {
+    enabled: true,
+    bucketMs: 60_000,
+    settleMs: 120_000,
+    judgeAfterMs: 600_000,
+    countMaxOffsets: 10_000,
+  },
 };
 
 export const DEFAULT_REPLICATION_POLICY_CLASS = 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy';

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import type { ConfigWarning, FlowConfig, MirrorwatchConfig, PartitionRegion, ReplicationPolicyConfig } from '../core/types.js';
+import type { AuditConfig, ConfigWarning, FlowConfig, MirrorwatchConfig, PartitionRegion, ReplicationPolicyConfig } from '../core/types.js';
 import { DEFAULTS, topicsExcludeDefault } from './defaults.js';
 import type { ClusterDraft, FileRef, FlowDraft, MskIamDraft, OAuthDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { formatDuration } from './duration.js';
@@ -358,6 +358,8 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
   }
 
   const regions = cfg.regions ? expandRegions(file, cfg.regions, problems) : undefined;
+  const audit = cfg.audit ? resolveAuditConfig(cfg.audit) : undefined;
+  if (audit && audit.bucketMs < 1000) problems.push({ file, path: 'audit.bucket', message: `audit.bucket (${formatDuration(audit.bucketMs)}) must be at least 1s` });
   const secrets = new SecretReader(env);
   const httpProtection = resolveHttpProtection(file, cfg.http, problems, secrets);
 
@@ -387,6 +389,19 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     warnings,
     ...(regions ? { regions } : {}),
     ...(cfg.shard ? { shard: { index: cfg.shard.index, count: cfg.shard.count } } : {}),
+    ...(audit ? { audit } : {}),
+  };
+}
+
+/** The audit settings with their defaults (also for a config without an `audit` section). */
+export function resolveAuditConfig(section: NonNullable<YamlConfig['audit']> | undefined): AuditConfig {
+  const d = DEFAULTS.audit;
+  return {
+    enabled: section?.enabled ?? d.enabled,
+    bucketMs: section?.bucket ?? d.bucketMs,
+    settleMs: section?.settle ?? d.settleMs,
+    judgeAfterMs: section?.judgeAfter ?? d.judgeAfterMs,
+    countMaxOffsets: section?.countMaxOffsets ?? d.countMaxOffsets,
   };
 }
 

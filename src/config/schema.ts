@@ -288,6 +288,16 @@ export const configSchema = z.strictObject({
       else if (!Number.isSafeInteger(s.index) || s.index < 0 || s.index >= s.count) {
         ctx.addIssue({ code: 'custom', path: ['index'], message: `must be a whole number from 0 to ${s.count - 1} (below shard.count ${s.count}), got ${s.index}` });
       }
+      })
+      .optional(),
+  /** Record-count audit (docs/audit.md). */
+  audit: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      bucket: duration.optional(),
+      settle: duration.optional(),
+      judgeAfter: duration.optional(),
+      countMaxOffsets: z.number().int().positive().optional(),
     })
     .optional(),
 });

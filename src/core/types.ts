@@ -202,6 +202,21 @@ export interface MirrorwatchConfig {
   regions?: PartitionRegion[];
   /** This instance's shard (docs/sharding.md); absent or count 1: the whole configuration. */
   shard?: { index: number; count: number };
+  /** The record-count audit; absent: the defaults (see resolveAuditConfig). */
+  audit?: AuditConfig;
+}
+
+/** Record-count audit of every flow (docs/audit.md). */
+export interface AuditConfig {
+  enabled: boolean;
+  /** Length of a time bucket. */
+  bucketMs: number;
+  /** How long after its end a bucket is first read: the time MM2 has to copy it. */
+  settleMs: number;
+  /** How long after settling MM2 may take to copy past a bucket before it is judged anyway. */
+  judgeAfterMs: number;
+  /** Largest offset range counted record by record (read_committed) per side, partition and bucket. */
+  countMaxOffsets: number;
 }
 
 // ---------------------------------------------------------------- MM2 records

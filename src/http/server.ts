@@ -1,5 +1,6 @@
 // The HTTP face of mirrorwatch (docs/design.md). Every route reads what is already computed
 // (the latest snapshot, the pre-rendered metrics): no request ever waits on Kafka.
+import type { AuditView } from '../poller/auditLoop.js';
 import { STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController } from 'fastify';
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   tls?: HttpTlsConfig;
   /** Require basic auth on every route: user -> bcrypt hash (config http.basicAuthUsers). */
   basicAuthUsers?: Record<string, string>;
+  /** The count audit's state for /api/v1/audit; absent when the audit is off. */
+  getAudit?: () => AuditView;
 }
 
 export interface BoundAddress {
@@ -178,6 +181,20 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const found = lookup(request, reply);
     if (!found) return reply;
     return reply.send(failoverView(found.snapshot, found.flow));
+  });
+
+  // The count audit: every flow, or one flow with its recent buckets.
+  app.get('/api/v1/audit', async (_request, reply) => {
+    if (!options.getAudit) return reply.send({ enabled: false, flows: [] });
+    return reply.send(options.getAudit());
+  });
+
+  app.get<FlowParams>('/api/v1/flows/:source/:target/audit', async (request, reply) => {
+    const { source, target } = request.params;
+    if (!options.getAudit) return reply.code(404).send(errorBody(404, 'Not Found', 'the count audit is disabled (audit.enabled: false)'));
+    const flow = options.getAudit().flows.find((f) => f.source === source && f.target === target);
+    if (!flow) return reply.code(404).send(errorBody(404, 'Not Found', `unknown flow ${source}->${target}`));
+    return reply.send(flow);
   });
 
   app.get('/api/v1/config', async (_request, reply) => {

@@ -11,6 +11,8 @@ import type {
   KafkaPort,
   KafkaPortDeps,
   KafkaPortFactory,
+  TimestampOffset,
+  TimestampQuery,
   TopicInfo,
 } from './port.js';
 import type { InstrumentationEvent, NetworkRequestPayload } from './kafkajsInternals.js';
@@ -24,6 +26,7 @@ import { topicInfos } from './metadataModel.js';
 import type { PortContext } from './portContext.js';
 import { fetchPartitionOffsets } from './partitionOffsets.js';
 import { fetchRecords } from './fetchRecords.js';
+import { fetchOffsetsForTimes } from './timestampOffsets.js';
 import { CommittedOffsetsReader } from './committedOffsets.js';
 
 export interface KafkajsPortOptions {
@@ -105,6 +108,10 @@ export class KafkajsPort implements KafkaPort {
 
   fetchOffsets(partitions: TopicPartition[]): Promise<PartitionOffsets[]> {
     return fetchPartitionOffsets(this.ctx, partitions);
+  }
+
+  fetchOffsetsForTimes(queries: TimestampQuery[]): Promise<TimestampOffset[]> {
+    return fetchOffsetsForTimes(this.ctx, queries);
   }
 
   fetch(requests: FetchRequest[]): Promise<FetchResult[]> {

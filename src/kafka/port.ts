@@ -55,6 +55,19 @@ export interface FetchResult extends TopicPartition {
   errorKind: FetchErrorKind | null;
 }
 
+export interface TimestampQuery extends TopicPartition {
+  /** Epoch ms. */
+  timestamp: number;
+}
+
+export interface TimestampOffset extends TimestampQuery {
+  /**
+   * First offset whose record timestamp is at or after `timestamp`, below the last stable offset
+   * (read_committed); null when the partition has no such record (yet).
+   */
+  offset: number | null;
+}
+
 export interface CommittedOffset extends TopicPartition {
   group: string;
   /** -1 when the group has no committed offset for the partition (the broker rarely says so). */
@@ -65,8 +78,8 @@ export interface CommittedOffset extends TopicPartition {
  * Failures: every method rejects when the cluster cannot be reached (no broker answers), within
  * about one request timeout per request in flight. Partial failures do not reject: partitions
  * whose leader moves are retried once after a metadata refresh; what still fails is left out
- * (fetchOffsets, fetchCommittedOffsets; logged once per call and counted as poll error kind
- * `partition_offsets` / `committed_offsets`) or carries `error` (fetch).
+ * (fetchOffsets, fetchOffsetsForTimes, fetchCommittedOffsets; logged once per call and counted as poll error kind
+ * `partition_offsets` / `timestamp_offsets` / `committed_offsets`) or carries `error` (fetch).
  */
 export interface KafkaPort {
   readonly alias: string;
@@ -85,6 +98,12 @@ export interface KafkaPort {
    * listTopics() when fresh, so a poll costs no second Metadata request.
    */
   fetchOffsets(partitions: TopicPartition[]): Promise<PartitionOffsets[]>;
+  /**
+   * ListOffsets by timestamp: for each distinct (partition, timestamp) asked for, in request order,
+   * the first offset at or after that record timestamp; one ListOffsets request per leader broker
+   * per distinct timestamp. Failures as fetchOffsets (poll error kind `timestamp_offsets`).
+   */
+  fetchOffsetsForTimes(queries: TimestampQuery[]): Promise<TimestampOffset[]>;
   /**
    * Reads records without a consumer group and without committing: one Fetch per leader broker,
    * not waiting for new data. One result per distinct partition, in request order. Transaction

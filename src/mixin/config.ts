@@ -55,6 +55,11 @@ export const DEFAULT_ALERTS: Readonly<Record<string, AlertSettings>> = {
   MirrorwatchBlind: { for: '5m', severity: 'warning' },
   MirrorwatchDown: { for: '3m', severity: 'critical' },
   MirrorwatchAbsent: { for: '10m', severity: 'critical' },
+  // Count audit (docs/audit.md): thresholds are records over the window (30m missing, 1h duplicated).
+  Mm2AuditRecordsMissing: { threshold: 0, for: '0m', severity: 'critical' },
+  Mm2AuditRecordsDuplicated: { threshold: 0, for: '0m', severity: 'warning' },
+  Mm2AuditNotJudging: { for: '30m', severity: 'info' },
+  Mm2AuditStalled: { threshold: 1800, for: '5m', severity: 'warning' },
 };
 
 export const DEFAULT_MIXIN: Readonly<MixinConfig> = {

@@ -170,6 +170,9 @@ function alertsFile(c: MixinConfig): RuleFileSpec {
   const cpAge = threshold('Mm2CheckpointsStale');
   const pollErrors = threshold('MirrorwatchPollsFailing.poll-errors');
   const pollAge = threshold('MirrorwatchPollsFailing.no-recent-success');
+  const auditMissing = threshold('Mm2AuditRecordsMissing');
+  const auditDuplicated = threshold('Mm2AuditRecordsDuplicated');
+  const auditStall = threshold('Mm2AuditStalled');
 
   return {
     file: ALERTS_FILE,
@@ -300,6 +303,45 @@ and ${q.on('source', 'target', 'group')} (mm2:group_checkpoint_lag_records:sum >
             annotations: {
               summary: `Failing over ${flow} now would not be safe`,
               description: `mirrorwatch has judged ${flow} not ready for failover for ${forOf('Mm2FlowNotFailoverReady')}. The reasons: curl -s http://<mirrorwatch>:9467/api/v1/flows/{{ $labels.source }}/{{ $labels.target }}/failover`,
+            },
+          }),
+        ],
+      },
+      {
+        name: 'mirrorwatch.audit.alerts',
+        rules: [
+          alert('Mm2AuditRecordsMissing', {
+            comment: `Records the count audit found on the source and not on the target, in buckets closed in the
+last 30m (docs/audit.md). Loss pages; duplicates (below) only warn.
+threshold: more than ${auditMissing} records over 30m; for: ${forOf('Mm2AuditRecordsMissing')}`,
+            expr: `max ${q.by('source', 'target', 'topic')} (increase(${q.m('mm2_audit_missing_records_total')}[30m])) > ${auditMissing}`,
+            annotations: {
+              summary: `The count audit of ${flow} found {{ $value | humanize }} records of {{ $labels.topic }} missing on {{ $labels.target }}`,
+              description: `In the last 30m the audit closed buckets in which topic {{ $labels.topic }} held about {{ $value | humanize }} more records on {{ $labels.source }} than its copy on {{ $labels.target }}: MM2 did not copy them (records deleted before MM2 read them, an unclean leader election, a task that skipped offsets). Which buckets and partitions: mirrorwatch audit --flow '${flow}' --from 1h`,
+            },
+          }),
+          alert('Mm2AuditRecordsDuplicated', {
+            comment: `threshold: more than ${auditDuplicated} records received twice over 1h; for: ${forOf('Mm2AuditRecordsDuplicated')}`,
+            expr: `max ${q.by('source', 'target', 'topic')} (increase(${q.m('mm2_audit_duplicated_records_total')}[1h])) > ${auditDuplicated}`,
+            annotations: {
+              summary: `The count audit of ${flow} found {{ $value | humanize }} duplicated records of {{ $labels.topic }}`,
+              description: `In the last hour {{ $labels.target }} received about {{ $value | humanize }} records of {{ $labels.topic }} more than once. At-least-once MM2 does this after a crash or a task restart; with exactly.once.support = enabled it must not happen. Which buckets and partitions: mirrorwatch audit --flow '${flow}' --from 1h`,
+            },
+          }),
+          alert('Mm2AuditNotJudging', {
+            comment: `threshold: any partition the audit cannot count; for: ${forOf('Mm2AuditNotJudging')}`,
+            expr: `max ${q.by('source', 'target', 'topic', 'reason')} (${q.m('mm2_audit_partitions_not_judged')}) > 0`,
+            annotations: {
+              summary: `The count audit cannot judge {{ $value }} partitions of {{ $labels.topic }} (${flow}): {{ $labels.reason }}`,
+              description: `For ${forOf('Mm2AuditNotJudging')} the audit of ${flow} could not count {{ $value }} partitions of {{ $labels.topic }} (reason {{ $labels.reason }}; docs/audit.md lists what each reason means). Records missing or duplicated there are not seen. Details: /api/v1/flows/{{ $labels.source }}/{{ $labels.target }}/audit`,
+            },
+          }),
+          alert('Mm2AuditStalled', {
+            comment: `threshold: no bucket decided for ${auditStall} s; for: ${forOf('Mm2AuditStalled')}`,
+            expr: `time() - max ${q.by('source', 'target')} (${q.m('mm2_audit_last_bucket_end_timestamp_seconds')}) > ${auditStall}`,
+            annotations: {
+              summary: `The count audit of ${flow} has decided nothing for {{ $value | humanizeDuration }}`,
+              description: `The last bucket the audit of ${flow} decided ended {{ $value | humanizeDuration }} ago (threshold ${humanizeSeconds(auditStall)} for ${forOf('Mm2AuditStalled')}): mirrorwatch cannot read one of the clusters, or MM2 is not copying. Check: mirrorwatch lag --flow '${flow}' and /api/v1/flows/{{ $labels.source }}/{{ $labels.target }}/audit (lastError)`,
             },
           }),
         ],

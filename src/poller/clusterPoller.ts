@@ -250,6 +250,7 @@ function abandonable(port: KafkaPort, abandoned: () => boolean): KafkaPort {
     close: () => port.close(),
     listTopics: () => guard(() => port.listTopics()),
     fetchOffsets: (partitions) => guard(() => port.fetchOffsets(partitions)),
+    fetchOffsetsForTimes: (queries) => guard(() => port.fetchOffsetsForTimes(queries)),
     fetch: (requests) => guard(() => port.fetch(requests)),
     fetchCommittedOffsets: (groups) => guard(() => port.fetchCommittedOffsets(groups)),
   };

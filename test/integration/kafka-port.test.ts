@@ -231,6 +231,43 @@ describe('KafkajsPort on a real broker', () => {
     expect(mid!.records.map((r) => text(r.key))).toEqual(['c4', 'c5']);
   });
 
+  it('finds the first offset at or after a timestamp, one ListOffsets per distinct timestamp, null past the last record', async () => {
+    await createTopic(cluster, 'stamped', 2);
+    const kafka = kafkaClient(cluster);
+    const plain = kafka.producer({ allowAutoTopicCreation: false });
+    producers.push(plain);
+    await plain.connect();
+    const base = 1_700_000_000_000;
+    // p0 in order 0..9 s; p1 out of order: 5, 1, 7, 3 s.
+    await plain.send({ topic: 'stamped', messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, key: `o${i}`, value: 'x', timestamp: String(base + i * 1000) })) });
+    await plain.send({ topic: 'stamped', messages: [5, 1, 7, 3].map((s) => ({ partition: 1, key: `s${s}`, value: 'x', timestamp: String(base + s * 1000) })) });
+    const telemetry = new RecordingTelemetry();
+    const port = newPort(telemetry);
+    await port.listTopics();
+    telemetry.take();
+    const ask = (timestamp: number) => [0, 1].map((partition) => ({ topic: 'stamped', partition, timestamp }));
+    const answers = await port.fetchOffsetsForTimes([...ask(base), ...ask(base + 2500), ...ask(base + 6000), ...ask(base + 60_000)]);
+    expect(answers.map((a) => [a.partition, a.timestamp - base, a.offset])).toEqual([
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 2500, 3],
+      [1, 2500, 0], // the first record stamped >= 2.5 s is the 5 s one at offset 0
+      [0, 6000, 6],
+      [1, 6000, 2],
+      [0, 60_000, null],
+      [1, 60_000, null],
+    ]);
+    // One broker, four distinct timestamps: four requests, however many partitions.
+    expect(telemetry.take()).toEqual({ ListOffsets: 4 });
+    // Transaction markers: a timestamp after the last committed record answers null (read_committed).
+    const [txn] = await port.fetchOffsetsForTimes([{ topic: 'txn', partition: 0, timestamp: Date.now() + 3_600_000 }]);
+    expect(txn!.offset).toBeNull();
+    // Unknown partitions are left out (counted as a poll error), not answered with a guess.
+    const partial = await port.fetchOffsetsForTimes([{ topic: 'stamped', partition: 0, timestamp: base }, { topic: 'stamped', partition: 9, timestamp: base }]);
+    expect(partial.map((a) => a.partition)).toEqual([0]);
+    expect(telemetry.pollErrors).toContain('timestamp_offsets');
+  });
+
   it('returns committed offsets of groups without joining or committing', async () => {
     const group = '__mw-port-test-group';
     await commitGroupOffsets(cluster, group, 'orders', 0, 3);

@@ -180,7 +180,7 @@ export interface PollObserver {
   atNext<T>(alias: string, step: PortStep, action: () => Promise<T>): Promise<T>;
 }
 
-export type PortStep = 'listTopics' | 'fetchOffsets' | 'fetch' | 'fetchCommittedOffsets';
+export type PortStep = 'listTopics' | 'fetchOffsets' | 'fetchOffsetsForTimes' | 'fetch' | 'fetchCommittedOffsets';
 
 /** The real kafkajs port, observed: no behaviour changes unless a test asks to act mid-poll. */
 export function observedPortFactory(): { factory: KafkaPortFactory; observer: PollObserver } {
@@ -229,6 +229,7 @@ export function observedPortFactory(): { factory: KafkaPortFactory; observer: Po
         return around('listTopics', () => port.listTopics());
       },
       fetchOffsets: (p) => around('fetchOffsets', () => port.fetchOffsets(p)),
+      fetchOffsetsForTimes: (q) => around('fetchOffsetsForTimes', () => port.fetchOffsetsForTimes(q)),
       fetch: (r) => around('fetch', () => port.fetch(r)),
       fetchCommittedOffsets: (g) => around('fetchCommittedOffsets', () => port.fetchCommittedOffsets(g)),
     };

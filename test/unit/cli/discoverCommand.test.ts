@@ -66,6 +66,7 @@ function memPort(alias: string, c: MemCluster): KafkaPort {
       });
     },
     fetchCommittedOffsets: async () => [],
+    fetchOffsetsForTimes: async () => [],
   };
 }
 

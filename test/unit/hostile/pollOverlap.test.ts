@@ -45,6 +45,7 @@ function slowPort(ms: (step: string) => number) {
     fetchOffsets: () => step('fetchOffsets', [{ topic: 't', partition: 0, start: 0, end: 5 }]),
     fetch: () => step('fetch', []),
     fetchCommittedOffsets: () => step('fetchCommittedOffsets', []),
+    fetchOffsetsForTimes: async () => [],
   };
   return { port, calls, t0, maxInFlight: () => maxInFlight };
 }

@@ -183,7 +183,9 @@ describe.skipIf(promtool.skipReason !== null)('rendered rules (promtool)', () =>
       fs.writeFileSync(file, renderSingleRuleFile(resolveMixin(settings)));
       const r = runTool(command, ['check', 'rules', file]);
       expect(r.status, r.output).toBe(0);
-      expect(r.output).toContain('SUCCESS: 28 rules found');
+      const count = buildRuleFiles(resolveMixin(settings)).flatMap((f) => f.groups.flatMap((g) => g.rules)).length;
+      expect(count).toBeGreaterThan(25);
+      expect(r.output).toContain(`SUCCESS: ${count} rules found`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

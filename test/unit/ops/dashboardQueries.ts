@@ -66,6 +66,10 @@ export const CONDITIONAL_SERIES: Readonly<Record<string, string>> = {
   mirrorwatch_tail_stuck: 'needs an MM2 topic mirrorwatch cannot read or decode now',
   mirrorwatch_flow_blind: 'needs an MM2 topic mirrorwatch cannot read or decode now',
   ALERTS: 'needs a pending or firing alert',
+  mm2_audit_missing_records_total: 'needs a count-audit bucket decided (audit.bucket + audit.settle after start)',
+  mm2_audit_duplicated_records_total: 'needs a count-audit bucket decided (audit.bucket + audit.settle after start)',
+  mm2_audit_last_bucket_end_timestamp_seconds: 'needs a count-audit bucket decided (audit.bucket + audit.settle after start)',
+  mm2_audit_partitions_not_judged: 'needs a partition the count audit cannot judge',
 };
 
 /** A query that ends in `or vector(...)` returns a sample even when its series are absent. */

@@ -32,6 +32,16 @@ export const MIRRORWATCH_METRICS: readonly string[] = [
   'mirrorwatch_build_info',
   'mirrorwatch_snapshot_timestamp_seconds',
   'mirrorwatch_snapshot_series',
+  'mm2_audit_missing_records_total',
+  'mm2_audit_duplicated_records_total',
+  'mm2_audit_source_records_total',
+  'mm2_audit_buckets_total',
+  'mm2_audit_last_bucket_missing_records',
+  'mm2_audit_last_bucket_duplicated_records',
+  'mm2_audit_first_bucket_start_timestamp_seconds',
+  'mm2_audit_last_bucket_end_timestamp_seconds',
+  'mm2_audit_buckets_pending',
+  'mm2_audit_partitions_not_judged',
 ];
 
 /** Series Prometheus writes itself, and the prom-client default metrics the dashboards read. */

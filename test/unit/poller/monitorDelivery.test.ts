@@ -52,6 +52,7 @@ const fakePorts = (): { factory: KafkaPortFactory; polls: () => number } => {
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: cluster.alias === 'us-east' ? 10 * polls : 0 })),
       fetch: async () => [],
       fetchCommittedOffsets: async () => [],
+      fetchOffsetsForTimes: async () => [],
     };
     return port;
   };

@@ -85,6 +85,7 @@ async function run(shard?: { index: number; count: number }): Promise<Run> {
       connect: async () => {},
       close: async () => {},
       listTopics: async () => topics,
+      fetchOffsetsForTimes: async () => [],
       fetchOffsets: async (tps: TopicPartition[]) => {
         const seen = requested.get(c.alias) ?? new Set();
         requested.set(c.alias, seen);

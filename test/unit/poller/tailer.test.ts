@@ -23,6 +23,7 @@ function fakePort(opts: { badAt: number; kind: FetchErrorKind; message: string }
     listTopics: async () => [],
     fetchOffsets: async () => [],
     fetchCommittedOffsets: async () => [],
+    fetchOffsetsForTimes: async () => [],
     fetch: async (requests) => {
       state.requests.push(requests);
       return requests.map((r): FetchResult => {
