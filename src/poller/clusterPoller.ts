@@ -191,6 +191,7 @@ export class ClusterPoller {
       // A round that would end after the poll is due is not started: polls keep their rhythm.
       if (left < Math.min(follow.maxWaitMs, 50)) return;
       const waitMs = Math.min(follow.maxWaitMs, left);
+      const roundStart = this.now();
       let worked = false;
       try {
         worked = await this.followRound(follow, waitMs);
@@ -205,6 +206,11 @@ export class ClusterPoller {
         // passes for the flows' state, so say so once per wait.
         await delay(waitMs);
         if (this.running && !this.followCancelled) this.options.onFollowed?.(this.state);
+      } else {
+        // At most one round per wait: a busy topic (offset syncs under traffic) would otherwise
+        // answer at once, round after round. What arrives meanwhile is read by the next round.
+        const rest = waitMs - (this.now() - roundStart);
+        if (rest > 0) await delay(rest);
       }
     }
   }

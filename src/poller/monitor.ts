@@ -26,8 +26,6 @@ import type { ReplicationMemory } from '../core/replicationState.js';
 
 /** Default wait of one follow fetch at the broker: heartbeat age is then known to within about a second. */
 export const DEFAULT_FOLLOW_MAX_WAIT_MS = 1000;
-/** Follow rounds of all clusters cause at most one snapshot rebuild per this many ms. */
-const FOLLOW_REBUILD_EVERY_MS = 1000;
 
 export interface MonitorOptions {
   config: MirrorwatchConfig;
@@ -64,6 +62,8 @@ export class Monitor {
   private readonly replication = new Map<string, ReplicationMemory>();
   private lastRebuildMs = 0;
   private followRebuildTimer: NodeJS.Timeout | null = null;
+  /** Follow rounds of all clusters cause at most one snapshot rebuild per this many ms (the follow wait). */
+  private readonly followRebuildEveryMs: number;
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
@@ -76,6 +76,7 @@ export class Monitor {
     const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence };
     const followOn = config.poll.follow ?? true;
     const followMaxWaitMs = config.poll.followMaxWaitMs ?? DEFAULT_FOLLOW_MAX_WAIT_MS;
+    this.followRebuildEveryMs = followMaxWaitMs;
     this.pollers = config.clusters.map((cluster) => {
       const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
       return new ClusterPoller(port, {
@@ -163,10 +164,10 @@ export class Monitor {
     }
   }
 
-  /** A follow round ended: rebuild (at most once per FOLLOW_REBUILD_EVERY_MS over all clusters). */
+  /** A follow round ended: rebuild (at most once per follow wait over all clusters). */
   private onFollowed(): void {
     if (this.followRebuildTimer || !this.started) return;
-    const wait = Math.max(0, this.lastRebuildMs + FOLLOW_REBUILD_EVERY_MS - this.now());
+    const wait = Math.max(0, this.lastRebuildMs + this.followRebuildEveryMs - this.now());
     this.followRebuildTimer = setTimeout(() => {
       this.followRebuildTimer = null;
       this.dirty = true;
