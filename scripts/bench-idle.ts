@@ -29,8 +29,9 @@ const program = new Command('bench:idle')
   .option('--warmup <n>', 'seconds after start-up before measuring', positive, 15)
   .option('--interval <duration>', 'mirrorwatch poll.interval', '10s')
   .option('--follow <mode>', 'poll.follow: on, off or both (one run each, same clusters)', 'both')
+  .option('--profile <dir>', 'write a V8 CPU profile of each daemon run (node --cpu-prof) into <dir>')
   .parse();
-const opts = program.opts<{ seconds: number; warmup: number; interval: string; follow: string }>();
+const opts = program.opts<{ seconds: number; warmup: number; interval: string; follow: string; profile?: string }>();
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,7 +102,8 @@ async function measure(dir: string, eastBootstrap: string, westBootstrap: string
       '',
     ].join('\n'),
   );
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'run', '-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const profile = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile, '--cpu-prof-name', `follow-${follow ? 'on' : 'off'}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, join(repoRoot, 'dist/cli/main.js'), 'run', '-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     process.stderr.write(`follow ${follow ? 'on' : 'off'}: mirrorwatch pid ${child.pid}; warm-up ${opts.warmup} s, then measuring ${opts.seconds} s...\n`);

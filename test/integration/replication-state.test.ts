@@ -101,7 +101,7 @@ describe('replication state on a real MM2', () => {
 
   it('follows heartbeats between polls: copying, heartbeat age small with offsets polled once a minute', async () => {
     daemon = await startWatching('follow', { interval: '60s', timeout: '10s' }, [`replicationState:`, `  silentAfter: ${SILENT_AFTER_S}s`, `  stalledAfter: 10s`]);
-    await until('state copying', daemon, (f) => f.replication?.state === 'copying', 60_000);
+    await until('state copying with a heartbeat read', daemon, (f) => f.replication?.state === 'copying' && f.replication.heartbeatAgeSeconds !== null, 60_000);
     const polls = () => daemon.latest()!.clusters.map((c) => c.lastSuccessMs).join(',');
     const pollsBefore = polls();
     const sequenceBefore = daemon.latest()!.sequence;
