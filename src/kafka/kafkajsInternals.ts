@@ -114,6 +114,15 @@ export interface ConnectionPoolOptions {
 export interface KafkajsRequestQueue {
   pending: unknown[];
   scheduleCheckPendingRequests(): void;
+  /** Requests sent and not yet answered, by correlation id. */
+  inflight?: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
+  enforceRequestTimeout?: boolean;
+  requestTimeout?: number;
+  requestTimeoutIntervalId?: NodeJS.Timeout | null;
+  scheduleRequestTimeoutCheck?(): void;
+  sendSocketRequest?(request: unknown): void;
+  isConnected?(): boolean;
+  destroy?(): void;
 }
 
 export interface KafkajsConnection {
@@ -161,8 +170,53 @@ export function quietIdleRequestQueues(pool: KafkajsConnectionPool): KafkajsConn
     queue.scheduleCheckPendingRequests = () => {
       if (queue.pending.length > 0) schedule();
     };
+    timeRequestsOnlyInFlight(queue);
   }
   return pool;
+}
+
+/**
+ * kafkajs 2.2.4 checks its requests' timeouts with a 100 ms interval per connected connection, armed
+ * at connect for the connection's whole life: ten wake-ups a second per connection with nothing in
+ * flight. Here the same check runs only while a request is in flight (armed when one is sent,
+ * disarmed when none is left), which is all it is for. Requests time out exactly as before.
+ */
+function timeRequestsOnlyInFlight(queue: KafkajsRequestQueue): void {
+  const { inflight } = queue;
+  if (!(inflight instanceof Map) || typeof queue.scheduleRequestTimeoutCheck !== 'function' || typeof queue.sendSocketRequest !== 'function' || typeof queue.destroy !== 'function') {
+    return;
+  }
+  let timer: NodeJS.Timeout | null = null;
+  const disarm = (): void => {
+    if (timer) clearInterval(timer);
+    timer = null;
+  };
+  const arm = (): void => {
+    if (timer || !queue.enforceRequestTimeout || inflight.size === 0) return;
+    timer = setInterval(() => {
+      const now = Date.now();
+      inflight.forEach((request) => {
+        if (now - request.sentAt > request.requestTimeout) request.timeoutRequest();
+      });
+      if (queue.isConnected && !queue.isConnected()) queue.destroy!();
+      else if (inflight.size === 0) disarm();
+    }, Math.min(queue.requestTimeout ?? 100, 100));
+  };
+  const destroy = queue.destroy.bind(queue);
+  queue.destroy = () => {
+    destroy();
+    disarm();
+  };
+  // Called by kafkajs at connect: start clean, arm only for requests.
+  queue.scheduleRequestTimeoutCheck = () => {
+    queue.destroy!();
+    arm();
+  };
+  const send = queue.sendSocketRequest.bind(queue);
+  queue.sendSocketRequest = (request: unknown) => {
+    send(request);
+    arm();
+  };
 }
 
 // -------------------------------------------------------------------------------------- broker

@@ -1,6 +1,6 @@
 // The correction of kafkajs's idle request-queue timer, on real kafkajs connection pools (no broker
 // needed: the queues exist from construction).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionPool, InstrumentationEventEmitter, createSocketFactory, quietIdleRequestQueues } from '../../../src/kafka/kafkajsInternals.js';
 import type { KafkajsConnectionPool } from '../../../src/kafka/kafkajsInternals.js';
 import { createKafkajsLogger } from '../../../src/kafka/logBridge.js';
@@ -65,5 +65,92 @@ describe('quietIdleRequestQueues', () => {
     q!.scheduleCheckPendingRequests();
     expect(q!.throttleCheckTimeoutId).not.toBeNull();
     q!.pending.length = 0;
+  });
+});
+
+interface TimedQueue {
+  inflight: Map<number, unknown>;
+  requestTimeoutIntervalId?: NodeJS.Timeout | null;
+  scheduleRequestTimeoutCheck(): void;
+  sendSocketRequest(request: unknown): void;
+  destroy(): void;
+}
+
+const timedQueues = (pool: KafkajsConnectionPool): TimedQueue[] => pool.pool.map((c) => (c as unknown as { requestQueue: TimedQueue }).requestQueue);
+/** Intervals of 100 ms or less set and not cleared since the spy started (the timeout check's). */
+function watchIntervals() {
+  const live = new Set<unknown>();
+  const set = vi.spyOn(globalThis, 'setInterval');
+  const clear = vi.spyOn(globalThis, 'clearInterval');
+  set.mockImplementation(((fn: () => void, ms?: number) => {
+    const id = realSetInterval(fn, ms);
+    if ((ms ?? 0) <= 100) live.add(id);
+    return id;
+  }) as typeof setInterval);
+  clear.mockImplementation(((id: NodeJS.Timeout | undefined) => {
+    live.delete(id);
+    realClearInterval(id);
+  }) as typeof clearInterval);
+  return { live, restore: () => { set.mockRestore(); clear.mockRestore(); } };
+}
+const realSetInterval = globalThis.setInterval;
+const realClearInterval = globalThis.clearInterval;
+
+describe('request timeouts checked only while requests are in flight', () => {
+  it('kafkajs as shipped runs the 100 ms check from connect on, with nothing in flight', () => {
+    const w = watchIntervals();
+    try {
+      const [q] = timedQueues(newPool());
+      q!.scheduleRequestTimeoutCheck();
+      expect(q!.inflight.size).toBe(0);
+      expect(w.live.size).toBe(1);
+      q!.destroy();
+    } finally {
+      w.restore();
+    }
+  });
+
+  it('arms nothing at connect, times a request out as before, then disarms', async () => {
+    const w = watchIntervals();
+    try {
+      const [q] = timedQueues(quietIdleRequestQueues(newPool()));
+      q!.scheduleRequestTimeoutCheck();
+      expect(w.live.size).toBe(0);
+      let timedOut = false;
+      const request = {
+        sentAt: Date.now(),
+        requestTimeout: 50,
+        timeoutRequest: () => {
+          timedOut = true;
+          q!.inflight.delete(7);
+        },
+      };
+      q!.sendSocketRequest({ correlationId: 7, expectResponse: true, send: () => q!.inflight.set(7, request) });
+      expect(w.live.size).toBe(1);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(timedOut).toBe(true);
+      expect(w.live.size).toBe(0);
+      q!.destroy();
+    } finally {
+      w.restore();
+    }
+  });
+
+  it('keeps checking while a request is in flight and not yet due', async () => {
+    const w = watchIntervals();
+    try {
+      const [q] = timedQueues(quietIdleRequestQueues(newPool()));
+      // A connected connection (the check drops the queue of one that is not, as kafkajs does).
+      (q as unknown as { isConnected: () => boolean }).isConnected = () => true;
+      q!.sendSocketRequest({ correlationId: 8, expectResponse: true, send: () => q!.inflight.set(8, { sentAt: Date.now(), requestTimeout: 60_000, timeoutRequest: () => {} }) });
+      await new Promise((r) => setTimeout(r, 250));
+      expect(w.live.size).toBe(1);
+      q!.inflight.delete(8);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(w.live.size).toBe(0);
+      q!.destroy();
+    } finally {
+      w.restore();
+    }
   });
 });
