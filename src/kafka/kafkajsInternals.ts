@@ -118,7 +118,6 @@ export interface KafkajsRequestQueue {
   inflight?: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
   enforceRequestTimeout?: boolean;
   requestTimeout?: number;
-  requestTimeoutIntervalId?: NodeJS.Timeout | null;
   scheduleRequestTimeoutCheck?(): void;
   sendSocketRequest?(request: unknown): void;
   isConnected?(): boolean;
@@ -177,9 +176,11 @@ export function quietIdleRequestQueues(pool: KafkajsConnectionPool): KafkajsConn
 
 /**
  * kafkajs 2.2.4 checks its requests' timeouts with a 100 ms interval per connected connection, armed
- * at connect for the connection's whole life: ten wake-ups a second per connection with nothing in
- * flight. Here the same check runs only while a request is in flight (armed when one is sent,
- * disarmed when none is left), which is all it is for. Requests time out exactly as before.
+ * at connect for the connection's whole life: ten wake-ups a second per connection, with or without
+ * requests in flight (and a long-poll Fetch is in flight nearly all the time). Here one timer is
+ * armed for the earliest moment an in-flight request can time out, re-armed as requests come and
+ * go, and none while nothing is in flight. Requests time out as before (at most a few ms later
+ * than kafkajs's 100 ms sweep would have).
  */
 function timeRequestsOnlyInFlight(queue: KafkajsRequestQueue): void {
   const { inflight } = queue;
@@ -187,20 +188,39 @@ function timeRequestsOnlyInFlight(queue: KafkajsRequestQueue): void {
     return;
   }
   let timer: NodeJS.Timeout | null = null;
+  let dueAt = Infinity;
   const disarm = (): void => {
-    if (timer) clearInterval(timer);
+    if (timer) clearTimeout(timer);
     timer = null;
+    dueAt = Infinity;
+  };
+  const earliestDue = (): number => {
+    let due = Infinity;
+    inflight.forEach((request) => {
+      due = Math.min(due, request.sentAt + request.requestTimeout);
+    });
+    return due;
+  };
+  const check = (): void => {
+    timer = null;
+    dueAt = Infinity;
+    const now = Date.now();
+    inflight.forEach((request) => {
+      if (now - request.sentAt > request.requestTimeout) request.timeoutRequest();
+    });
+    arm();
   };
   const arm = (): void => {
-    if (timer || !queue.enforceRequestTimeout || inflight.size === 0) return;
-    timer = setInterval(() => {
-      const now = Date.now();
-      inflight.forEach((request) => {
-        if (now - request.sentAt > request.requestTimeout) request.timeoutRequest();
-      });
-      if (queue.isConnected && !queue.isConnected()) queue.destroy!();
-      else if (inflight.size === 0) disarm();
-    }, Math.min(queue.requestTimeout ?? 100, 100));
+    if (!queue.enforceRequestTimeout || inflight.size === 0) {
+      disarm();
+      return;
+    }
+    const due = earliestDue();
+    if (timer && due >= dueAt) return;
+    if (timer) clearTimeout(timer);
+    dueAt = due;
+    // "More than requestTimeout since sentAt": one ms past the deadline.
+    timer = setTimeout(check, Math.max(0, due - Date.now() + 1));
   };
   const destroy = queue.destroy.bind(queue);
   queue.destroy = () => {

@@ -77,28 +77,43 @@ interface TimedQueue {
 }
 
 const timedQueues = (pool: KafkajsConnectionPool): TimedQueue[] => pool.pool.map((c) => (c as unknown as { requestQueue: TimedQueue }).requestQueue);
-/** Intervals of 100 ms or less set and not cleared since the spy started (the timeout check's). */
-function watchIntervals() {
+/** Timers set by the code under test and neither cleared nor fired yet. */
+function watchTimers() {
   const live = new Set<unknown>();
-  const set = vi.spyOn(globalThis, 'setInterval');
-  const clear = vi.spyOn(globalThis, 'clearInterval');
-  set.mockImplementation(((fn: () => void, ms?: number) => {
-    const id = realSetInterval(fn, ms);
-    if ((ms ?? 0) <= 100) live.add(id);
-    return id;
-  }) as typeof setInterval);
-  clear.mockImplementation(((id: NodeJS.Timeout | undefined) => {
-    live.delete(id);
-    realClearInterval(id);
-  }) as typeof clearInterval);
-  return { live, restore: () => { set.mockRestore(); clear.mockRestore(); } };
+  const spies = [
+    vi.spyOn(globalThis, 'setInterval').mockImplementation(((fn: () => void, ms?: number) => {
+      const id = realSetInterval(fn, ms);
+      live.add(id);
+      return id;
+    }) as typeof setInterval),
+    vi.spyOn(globalThis, 'clearInterval').mockImplementation(((id: NodeJS.Timeout | undefined) => {
+      live.delete(id);
+      realClearInterval(id);
+    }) as typeof clearInterval),
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      const id: NodeJS.Timeout = realSetTimeout(() => {
+        live.delete(id);
+        fn();
+      }, ms);
+      live.add(id);
+      return id;
+    }) as typeof setTimeout),
+    vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((id: NodeJS.Timeout | undefined) => {
+      live.delete(id);
+      realClearTimeout(id);
+    }) as typeof clearTimeout),
+  ];
+  return { live, restore: () => spies.forEach((sp) => sp.mockRestore()) };
 }
 const realSetInterval = globalThis.setInterval;
 const realClearInterval = globalThis.clearInterval;
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+const sleep = (ms: number) => new Promise((r) => realSetTimeout(r, ms));
 
 describe('request timeouts checked only while requests are in flight', () => {
-  it('kafkajs as shipped runs the 100 ms check from connect on, with nothing in flight', () => {
-    const w = watchIntervals();
+  it('kafkajs as shipped runs a 100 ms check from connect on, with nothing in flight', () => {
+    const w = watchTimers();
     try {
       const [q] = timedQueues(newPool());
       q!.scheduleRequestTimeoutCheck();
@@ -110,25 +125,25 @@ describe('request timeouts checked only while requests are in flight', () => {
     }
   });
 
-  it('arms nothing at connect, times a request out as before, then disarms', async () => {
-    const w = watchIntervals();
+  it('arms nothing at connect, times a request out as before, then leaves no timer', async () => {
+    const w = watchTimers();
     try {
       const [q] = timedQueues(quietIdleRequestQueues(newPool()));
       q!.scheduleRequestTimeoutCheck();
       expect(w.live.size).toBe(0);
-      let timedOut = false;
+      let timedOut = 0;
       const request = {
         sentAt: Date.now(),
         requestTimeout: 50,
         timeoutRequest: () => {
-          timedOut = true;
+          timedOut = Date.now();
           q!.inflight.delete(7);
         },
       };
       q!.sendSocketRequest({ correlationId: 7, expectResponse: true, send: () => q!.inflight.set(7, request) });
       expect(w.live.size).toBe(1);
-      await new Promise((r) => setTimeout(r, 400));
-      expect(timedOut).toBe(true);
+      await sleep(400);
+      expect(timedOut - request.sentAt).toBeGreaterThan(50);
       expect(w.live.size).toBe(0);
       q!.destroy();
     } finally {
@@ -136,19 +151,36 @@ describe('request timeouts checked only while requests are in flight', () => {
     }
   });
 
-  it('keeps checking while a request is in flight and not yet due', async () => {
-    const w = watchIntervals();
+  it('one timer for many requests, due at the earliest; none once they are answered and it fired', async () => {
+    const w = watchTimers();
     try {
       const [q] = timedQueues(quietIdleRequestQueues(newPool()));
-      // A connected connection (the check drops the queue of one that is not, as kafkajs does).
-      (q as unknown as { isConnected: () => boolean }).isConnected = () => true;
-      q!.sendSocketRequest({ correlationId: 8, expectResponse: true, send: () => q!.inflight.set(8, { sentAt: Date.now(), requestTimeout: 60_000, timeoutRequest: () => {} }) });
-      await new Promise((r) => setTimeout(r, 250));
+      const timedOut: number[] = [];
+      const add = (id: number, timeoutMs: number) =>
+        q!.sendSocketRequest({
+          correlationId: id,
+          expectResponse: true,
+          send: () =>
+            q!.inflight.set(id, {
+              sentAt: Date.now(),
+              requestTimeout: timeoutMs,
+              timeoutRequest: () => {
+                timedOut.push(id);
+                q!.inflight.delete(id);
+              },
+            }),
+        });
+      add(1, 60_000);
+      add(2, 100);
+      add(3, 60_000);
       expect(w.live.size).toBe(1);
-      q!.inflight.delete(8);
-      await new Promise((r) => setTimeout(r, 250));
-      expect(w.live.size).toBe(0);
+      await sleep(300);
+      expect(timedOut).toEqual([2]);
+      // Still armed for the other two.
+      expect(w.live.size).toBe(1);
+      q!.inflight.clear();
       q!.destroy();
+      expect(w.live.size).toBe(0);
     } finally {
       w.restore();
     }
