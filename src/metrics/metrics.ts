@@ -129,8 +129,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
   });
   // prom-client samples event-loop delay with a 10 ms timer by default: a hundred wake-ups a second,
-  // about 0.1 CPU-seconds a minute of an otherwise idle daemon (docs/performance.md). 100 ms still
-  // catches every block long enough to matter to a scrape.
+  // about 0.1 CPU-seconds a minute of an otherwise idle daemon (docs/performance.md). At 100 ms every
+  // block of 100 ms or more is seen; shorter ones are sampled rather than all recorded.
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_MS });
 
   const telemetry: Telemetry = {
