@@ -40,6 +40,7 @@ export function flowSummaryView(flow: FlowStatus) {
     heartbeat: flow.heartbeat,
     blind: flow.blind ?? [],
     readings: flow.readings ?? null,
+    replication: flow.replication ?? null,
     failover: { ready: flow.failover.ready, reasons: flow.failover.reasons },
     ...(flow.shard ? { shard: flow.shard } : {}),
     links: { detail: flowPath(flow), failover: `${flowPath(flow)}/failover` },
@@ -66,6 +67,7 @@ export function flowDetailView(snapshot: Snapshot, flow: FlowStatus, topic?: str
     heartbeat: flow.heartbeat,
     blind: flow.blind ?? [],
     readings: flow.readings ?? null,
+    replication: flow.replication ?? null,
     failover: flow.failover,
     clusters: snapshot.clusters.filter((c) => c.alias === flow.source || c.alias === flow.target).map(clusterView),
     topics,
@@ -91,6 +93,7 @@ export function failoverView(snapshot: Snapshot, flow: FlowStatus) {
     },
     blind: flow.blind ?? [],
     ...(flow.shard ? { shard: flow.shard } : {}),
+    replication: flow.replication ?? null,
   };
 }
 

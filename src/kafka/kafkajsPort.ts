@@ -6,6 +6,7 @@ import type { ClusterConfig, PartitionOffsets, TopicPartition } from '../core/ty
 import type { Logger } from '../log.js';
 import type {
   CommittedOffset,
+  FetchCallOptions,
   FetchRequest,
   FetchResult,
   KafkaPort,
@@ -114,8 +115,8 @@ export class KafkajsPort implements KafkaPort {
     return fetchOffsetsForTimes(this.ctx, queries);
   }
 
-  fetch(requests: FetchRequest[]): Promise<FetchResult[]> {
-    return fetchRecords(this.ctx, requests, { readCommitted: this.readCommitted });
+  fetch(requests: FetchRequest[], options?: FetchCallOptions): Promise<FetchResult[]> {
+    return fetchRecords(this.ctx, requests, { readCommitted: this.readCommitted, maxWaitMs: options?.maxWaitMs ?? 0 });
   }
 
   fetchCommittedOffsets(groups: string[]): Promise<CommittedOffset[]> {

@@ -23,6 +23,10 @@ import type { TailResult, TopicTail } from './tailer.js';
 import { buildSnapshot } from './snapshot.js';
 import { GapProbe } from './gapProbe.js';
 import { LossLedger } from './lossLedger.js';
+import type { ReplicationMemory } from '../core/replicationState.js';
+
+/** Default wait of one follow fetch at the broker: heartbeat age is then known to within about a second. */
+export const DEFAULT_FOLLOW_MAX_WAIT_MS = 1000;
 
 export interface MonitorOptions {
   config: MirrorwatchConfig;
@@ -57,6 +61,12 @@ export class Monitor {
   private readonly gapProbe: GapProbe;
   /** Which pairs and flows this instance reads (all of them unless sharded). */
   readonly shard: ShardOwnership;
+  /** Per flow, what the replication state remembers between snapshots. */
+  private readonly replication = new Map<string, ReplicationMemory>();
+  private lastRebuildMs = 0;
+  private followRebuildTimer: NodeJS.Timeout | null = null;
+  /** Follow rounds of all clusters cause at most one snapshot rebuild per this many ms (the follow wait). */
+  private readonly followRebuildEveryMs: number;
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
@@ -68,6 +78,9 @@ export class Monitor {
     const gapProbe = (this.gapProbe = new GapProbe(logger, telemetry));
     const shard = (this.shard = shardOwnership(config.shard));
     const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence, shard };
+    const followOn = config.poll.follow ?? true;
+    const followMaxWaitMs = config.poll.followMaxWaitMs ?? DEFAULT_FOLLOW_MAX_WAIT_MS;
+    this.followRebuildEveryMs = followMaxWaitMs;
     this.pollers = config.clusters.map((cluster) => {
       const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
       return new ClusterPoller(port, {
@@ -81,6 +94,13 @@ export class Monitor {
         onPolled: (state) => this.onPolled(state),
         onTailed: (alias, plan, result) => this.applyTail(alias, plan, result),
         afterOffsets: (port, offsets, deadlineMs) => gapProbe.probe(port, cluster.alias, offsets, deadlineMs, this.now),
+        ...(followOn
+          ? {
+              // A long poll may not outlast a request: kafkajs would time it out first.
+              follow: { maxWaitMs: Math.min(followMaxWaitMs, Math.floor(cluster.requestTimeoutMs / 2)), topics: followedTails },
+              onFollowed: () => this.onFollowed(),
+            }
+          : {}),
       });
     });
   }
@@ -95,6 +115,8 @@ export class Monitor {
     await Promise.all(this.pollers.map((p) => p.stop(graceMs)));
     if (this.rebuildTimer) clearImmediate(this.rebuildTimer);
     this.rebuildTimer = null;
+    if (this.followRebuildTimer) clearTimeout(this.followRebuildTimer);
+    this.followRebuildTimer = null;
     if (this.waiters.length > 0) this.safeRebuild();
     this.deliver();
   }
@@ -126,6 +148,7 @@ export class Monitor {
 
   /** The one place MM2 records reach the flows' evidence: tail -> reducer -> evidence. */
   private applyTail(alias: string, plan: ClusterPlan, result: TailResult): void {
+    const readAtMs = this.now();
     const byTopic = new Map<string, TopicTail>(result.topics.map((t) => [t.topic, t]));
     for (const planned of plan.tails) {
       const tail = byTopic.get(planned.topic);
@@ -135,10 +158,32 @@ export class Monitor {
         if (!evidence) return;
         if (tail.reset) resetEvidence(evidence, feed.kind);
         const bad = applyMm2Records(evidence, feed.kind, recordsOf(tail), feed.context);
+        // Read to the end of every partition without a problem: heartbeat age is measured at this time.
+        if (feed.kind === 'heartbeats' && tail.partitions.length === planned.partitions.length && tail.partitions.every((p) => p.problem === null)) {
+          evidence.heartbeatReadAtMs = readAtMs;
+        }
         // A topic feeding several flows holds each bad record once: count it once.
         if (i === 0) for (const b of bad) this.decodeErrors.report(alias, tail.topic, b.partition, b.offset, b.kind, b.message);
       });
     }
+  }
+
+  /** A follow round ended: rebuild (at most once per follow wait over all clusters). */
+  private onFollowed(): void {
+    if (this.followRebuildTimer || !this.started) return;
+    const wait = Math.max(0, this.lastRebuildMs + this.followRebuildEveryMs - this.now());
+    if (wait === 0) {
+      // Due already: no timer turn of its own (one wake-up less per round while following).
+      this.dirty = true;
+      this.scheduleRebuild();
+      return;
+    }
+    this.followRebuildTimer = setTimeout(() => {
+      this.followRebuildTimer = null;
+      this.dirty = true;
+      this.scheduleRebuild();
+    }, wait);
+    this.followRebuildTimer.unref?.();
   }
 
   private onPolled(_state: ClusterPollerState): void {
@@ -190,6 +235,7 @@ export class Monitor {
 
   private rebuild(): Snapshot {
     this.dirty = false;
+    this.lastRebuildMs = this.now();
     const snapshot = buildSnapshot({
       config: this.options.config,
       policy: this.policy,
@@ -200,6 +246,7 @@ export class Monitor {
       sequence: ++this.sequence,
       gapChecks: (source, target) => this.gapProbe.checksFor(source, target),
       shard: this.shard,
+      replication: this.replication,
     });
     this.losses.record(snapshot);
     this.gapProbe.plan(snapshot);
@@ -228,6 +275,11 @@ export class Monitor {
       this.options.logger.error({ err }, 'publishing the snapshot failed');
     }
   }
+}
+
+/** What following reads: MM2's heartbeats and offset syncs (checkpoints and Connect offsets wait for the poll). */
+function followedTails(plan: ClusterPlan): ClusterPlan['tails'] {
+  return plan.tails.filter((t) => t.feeds.some((f) => f.kind === 'heartbeats' || f.kind === 'offset-syncs'));
 }
 
 function* recordsOf(tail: TopicTail): Generator<Mm2Record> {
