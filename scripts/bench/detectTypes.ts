@@ -18,6 +18,8 @@ export interface Sample {
   state: string | null;
   firing: string[];
   pending: string[];
+  /** Pending alerts at a paging severity. */
+  pendingPages: string[];
 }
 
 export interface AlertSeen {
