@@ -3,9 +3,11 @@
 // dist/) as a child process at its default poll interval. CPU is read from /proc/<pid>/stat over a
 // window after a warm-up, so the figure is the daemon's own (user + system, all threads).
 //
-//   npm run bench:idle [-- --seconds 60 --warmup 15 --interval 10s]
+//   npm run bench:idle [-- --seconds 60 --warmup 15 --interval 10s --follow both]
 //
-// A benchmark, not a test: it prints CPU-seconds per minute and exits 0.
+// A benchmark, not a test: it prints CPU-seconds per minute and the Kafka requests per second per
+// cluster (from mirrorwatch_kafka_requests_total, scraped once before and once after the window),
+// with following of MM2's topics between polls on and off (poll.follow), and exits 0.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +28,10 @@ const program = new Command('bench:idle')
   .option('--seconds <n>', 'measured window', positive, 60)
   .option('--warmup <n>', 'seconds after start-up before measuring', positive, 15)
   .option('--interval <duration>', 'mirrorwatch poll.interval', '10s')
+  .option('--follow <mode>', 'poll.follow: on, off or both (one run each, same clusters)', 'both')
+  .option('--profile <dir>', 'write a V8 CPU profile of each daemon run (node --cpu-prof) into <dir>')
   .parse();
-const opts = program.opts<{ seconds: number; warmup: number; interval: string }>();
+const opts = program.opts<{ seconds: number; warmup: number; interval: string; follow: string; profile?: string }>();
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,6 +41,22 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** mirrorwatch_kafka_requests_total summed per cluster (and per cluster and api). */
+async function requestCounts(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^mirrorwatch_kafka_requests_total\{(.*)\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const cluster = /cluster="([^"]*)"/.exec(m[1]!)?.[1] ?? '?';
+    const api = /api="([^"]*)"/.exec(m[1]!)?.[1] ?? '?';
+    const n = Number(m[2]);
+    out.set(cluster, (out.get(cluster) ?? 0) + n);
+    out.set(`${cluster} ${api}`, (out.get(`${cluster} ${api}`) ?? 0) + n);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -50,43 +70,68 @@ async function main(): Promise<void> {
     extraProps: { 'emit.heartbeats.interval.seconds': '1' },
   });
   const traffic = await startTraffic({ cluster: east, topics: ['orders'], partitions: 3, intervalMs: 150 });
+  const modes = opts.follow === 'both' ? [true, false] : [opts.follow === 'on'];
+  try {
+    for (const follow of modes) await measure(dir, east.bootstrap, west.bootstrap, follow);
+  } finally {
+    await traffic.stop();
+    await stopAll();
+  }
+}
+
+async function measure(dir: string, eastBootstrap: string, westBootstrap: string, follow: boolean): Promise<void> {
   const port = await freePort();
-  const config = join(dir, 'mirrorwatch.yaml');
+  const config = join(dir, `mirrorwatch-follow-${follow ? 'on' : 'off'}.yaml`);
   writeFileSync(
     config,
     [
       'clusters:',
       `  - alias: dc1`,
-      `    bootstrapServers: ${east.bootstrap}`,
+      `    bootstrapServers: ${eastBootstrap}`,
       `  - alias: dc2`,
-      `    bootstrapServers: ${west.bootstrap}`,
+      `    bootstrapServers: ${westBootstrap}`,
       'flows:',
       '  - source: dc1',
       '    target: dc2',
       'poll:',
       `  interval: ${opts.interval}`,
+      `  follow: ${follow}`,
       'http:',
       '  host: 127.0.0.1',
       `  port: ${port}`,
       '',
     ].join('\n'),
   );
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'run', '-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const profile = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile, '--cpu-prof-name', `follow-${follow ? 'on' : 'off'}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, join(repoRoot, 'dist/cli/main.js'), 'run', '-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    process.stderr.write(`mirrorwatch pid ${child.pid}; warm-up ${opts.warmup} s, then measuring ${opts.seconds} s...\n`);
+    process.stderr.write(`follow ${follow ? 'on' : 'off'}: mirrorwatch pid ${child.pid}; warm-up ${opts.warmup} s, then measuring ${opts.seconds} s...\n`);
     await sleep(opts.warmup * 1000);
     const pid = child.pid!;
+    // The two scrapes stay outside the CPU window: "idle" means nothing scrapes meanwhile.
+    const requestsBefore = await requestCounts(port);
     const before = cpuSeconds(pid);
     const started = Date.now();
     await sleep(opts.seconds * 1000);
     const used = cpuSeconds(pid) - before;
     const wall = (Date.now() - started) / 1000;
+    const requestsAfter = await requestCounts(port);
     const perMinute = (used / wall) * 60;
-    console.log(`idle CPU: ${used.toFixed(2)} CPU-seconds in ${wall.toFixed(1)} s = ${perMinute.toFixed(2)} CPU-seconds per minute (poll interval ${opts.interval}, node ${process.version})`);
+    console.log(
+      `follow ${follow ? 'on ' : 'off'}: idle CPU: ${used.toFixed(2)} CPU-seconds in ${wall.toFixed(1)} s = ${perMinute.toFixed(2)} CPU-seconds per minute (poll interval ${opts.interval}, node ${process.version})`,
+    );
+    const rate = (k: string) => ((requestsAfter.get(k) ?? 0) - (requestsBefore.get(k) ?? 0)) / wall;
+    for (const cluster of ['dc1', 'dc2']) {
+      const apis = [...requestsAfter.keys()]
+        .filter((k) => k.startsWith(`${cluster} `) && rate(k) > 0)
+        .map((k) => `${k.slice(cluster.length + 1)} ${rate(k).toFixed(2)}`)
+        .join(', ');
+      console.log(`  ${cluster}: ${rate(cluster).toFixed(2)} Kafka requests/s (${apis})`);
+    }
   } finally {
     child.kill('SIGTERM');
-    await traffic.stop();
-    await stopAll();
+    await exited;
   }
 }
 

@@ -78,6 +78,20 @@ const READY_MAPPING: JsonObject = {
   },
 };
 
+/** mm2_flow_state as one number per flow (see flowDetail): 1 copying ... 5 blind. */
+const REPLICATION_STATES: readonly [state: string, text: string, color: string][] = [
+  ['copying', 'COPYING', 'green'],
+  ['catching-up', 'CATCHING UP', 'yellow'],
+  ['topic-stalled', 'TOPIC STALLED', 'orange'],
+  ['mm2-silent', 'MM2 SILENT', 'red'],
+  ['blind', 'BLIND (mirrorwatch cannot read)', 'purple'],
+];
+
+const STATE_MAPPING: JsonObject = {
+  type: 'value',
+  options: Object.fromEntries(REPLICATION_STATES.map(([, text, color], i) => [String(i + 1), { text, color, index: i }])),
+};
+
 const UP_MAPPING: JsonObject = {
   type: 'value',
   options: {
@@ -773,6 +787,26 @@ function flowDetail(): JsonObject {
             ],
             width: 12,
             height: 8,
+          }),
+        ],
+      },
+      {
+        title: 'Replication state',
+        panels: [
+          stateTimeline({
+            title: 'Replication state',
+            description:
+              'mm2_flow_state: COPYING; CATCHING UP (copying again after a silence or stall, lag still above maxLagRecords); TOPIC STALLED (a topic\'s source moves while its target end and offset syncs stand still: a failed MM2 task; which topic: mm2_topic_stalled); MM2 SILENT (no heartbeat past replicationState.silentAfter); BLIND (mirrorwatch cannot read: never MM2 down). Reasons: GET /api/v1/flows/$source/$target.',
+            // The current state's number: every state series is 0 except the current one.
+            targets: [
+              {
+                expr: `max(${REPLICATION_STATES.map(([state], i) => `${i + 1} * mm2_flow_state{${FLOW}, state="${state}"}`).join(' or ')})`,
+                legend: '$source → $target',
+              },
+            ],
+            mappings: [STATE_MAPPING],
+            width: 24,
+            height: 5,
           }),
         ],
       },

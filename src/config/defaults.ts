@@ -4,6 +4,12 @@ export const DEFAULTS = {
   pollIntervalMs: 10_000,
   /** Must stay below the interval: one poll of a cluster never overlaps the next. */
   pollTimeoutMs: 8_000,
+  /** Following between polls: one long-poll fetch per broker waits at most this long. */
+  followMaxWaitMs: 1_000,
+  /** MM2 emits a heartbeat every second by default: 10 s without one is not jitter. */
+  silentAfterMs: 10_000,
+  /** A few poll intervals: offset syncs and target ends are compared at poll times. */
+  stalledAfterMs: 30_000,
   httpHost: '0.0.0.0',
   httpPort: 9467,
   granularity: 'partition' as const,

@@ -333,6 +333,17 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     });
   }
 
+  const follow = cfg.poll?.follow ?? true;
+  // The default shrinks with short intervals (tests, demos) so a round always fits between polls.
+  const followMaxWaitMs = cfg.poll?.followMaxWait ?? Math.min(DEFAULTS.followMaxWaitMs, Math.floor(intervalMs / 2));
+  if (followMaxWaitMs >= intervalMs) {
+    problems.push({ file, path: 'poll.followMaxWait', message: `poll.followMaxWait (${formatDuration(followMaxWaitMs)}) must be shorter than poll.interval (${formatDuration(intervalMs)})` });
+  }
+  const replicationState = {
+    silentAfterMs: cfg.replicationState?.silentAfter ?? DEFAULTS.silentAfterMs,
+    stalledAfterMs: cfg.replicationState?.stalledAfter ?? DEFAULTS.stalledAfterMs,
+  };
+
   const regions = cfg.regions ? expandRegions(file, cfg.regions, problems) : undefined;
   const secrets = new SecretReader(env);
   const httpProtection = resolveHttpProtection(file, cfg.http, problems, secrets);
@@ -355,7 +366,8 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     clusters,
     flows,
     replicationPolicy,
-    poll: { intervalMs, timeoutMs },
+    poll: { intervalMs, timeoutMs, follow, followMaxWaitMs },
+    replicationState,
     http: { host: cfg.http?.host ?? DEFAULTS.httpHost, port: cfg.http?.port ?? DEFAULTS.httpPort, ...httpProtection },
     granularity: cfg.granularity ?? DEFAULTS.granularity,
     maxSeries: cfg.maxSeries ?? DEFAULTS.maxSeries,

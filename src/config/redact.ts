@@ -22,6 +22,7 @@ export function redactConfig(config: MirrorwatchConfig): MirrorwatchConfig {
     flows: config.flows.map((f) => ({ ...f, topics: [...f.topics], topicsExclude: [...f.topicsExclude], groups: [...f.groups] })),
     replicationPolicy: { ...config.replicationPolicy },
     poll: { ...config.poll },
+    ...(config.replicationState ? { replicationState: { ...config.replicationState } } : {}),
     http: redactHttp(config.http),
     warnings: config.warnings.map((w) => ({ ...w })),
   };

@@ -205,7 +205,18 @@ export const configSchema = z.strictObject({
       internalTopicSeparatorEnabled: z.boolean().optional(),
     })
     .optional(),
-  poll: z.strictObject({ interval: duration.optional(), timeout: duration.optional() }).optional(),
+  poll: z
+    .strictObject({
+      interval: duration.optional(),
+      timeout: duration.optional(),
+      /** Follow MM2's heartbeats and offset syncs between polls (long-poll fetches). */
+      follow: z.boolean().optional(),
+      /** How long one follow fetch may wait at the broker for new records. */
+      followMaxWait: duration.optional(),
+    })
+    .optional(),
+  /** Thresholds of the per-flow replication state (mm2_flow_state). */
+  replicationState: z.strictObject({ silentAfter: duration.optional(), stalledAfter: duration.optional() }).optional(),
   http: z
     .strictObject({
       host: z.string().min(1).optional(),

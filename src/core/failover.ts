@@ -22,6 +22,7 @@
 // largest lag in seconds; null when some partition's figure is unknown.
 import { compareNames } from './topicFilter.js';
 import type { FailoverVerdict, FlowConfig, FlowStatus, PartitionStatus } from './types.js';
+import type { ReplicationState } from './replicationState.js';
 
 export type FailoverInput = Omit<FlowStatus, 'failover'> & {
   /** Which cluster is unread, for the reason text; `known` alone is enough to decide. */
@@ -162,4 +163,22 @@ export function failoverVerdict(status: FailoverInput, flow: FailoverFlow, nowMs
       seconds: rpoUnknown || secondsUnknown ? null : (maxSeconds ?? 0),
     },
   };
+}
+
+/**
+ * Adds what the replication state says to a verdict: MM2 silent or a topic stalled is a reason not
+ * to fail over blind to it; a blind state adds only what the verdict does not already say.
+ * catching-up and copying add nothing (the lag rules speak for them).
+ */
+export function withReplicationState(verdict: FailoverVerdict, replication: ReplicationState | undefined): FailoverVerdict {
+  if (!replication) return verdict;
+  let added: string[] = [];
+  if (replication.state === 'mm2-silent' || replication.state === 'topic-stalled') {
+    added = replication.reasons.map((r) => `${replication.state}: ${r}`);
+  } else if (replication.state === 'blind') {
+    added = replication.reasons.filter((r) => !verdict.reasons.some((v) => v.includes(r)));
+  }
+  if (added.length === 0) return verdict;
+  const reasons = [...verdict.reasons, ...added];
+  return { ...verdict, ready: false, reasons };
 }

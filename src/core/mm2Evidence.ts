@@ -35,6 +35,11 @@ export interface Mm2Evidence {
   offsetSyncs: Map<string, OffsetSync[]>;
   /** Newest heartbeat timestamp (epoch ms) seen in the remote heartbeats topic on the target. */
   heartbeatMs: number | null;
+  /**
+   * When mirrorwatch last read the heartbeats topic to its end without a problem (epoch ms): the
+   * time a heartbeat's age is measured at, so a late read is never taken for MM2's silence.
+   */
+  heartbeatReadAtMs?: number | null;
   checkpoints: Map<string, GroupCheckpoints>;
   /** Next upstream offset per source topic-partition according to MM2's Connect offsets. */
   connectOffsets: Map<string, number>;

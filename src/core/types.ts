@@ -1,6 +1,8 @@
 // Shared vocabulary of mirrorwatch (docs/design.md).
 // Everything here is plain data: the poller produces it, renderers (metrics, HTTP, CLI) read it.
 
+import type { ReplicationState, ReplicationThresholds } from './replicationState.js';
+
 export type ClusterAlias = string;
 
 export interface TopicPartition {
@@ -148,7 +150,13 @@ export interface MirrorwatchConfig {
     intervalMs: number;
     /** Upper bound of one poll of one cluster; a poll never overlaps the next. */
     timeoutMs: number;
+    /** Follow MM2's heartbeats and offset-syncs topics between polls (default true). */
+    follow?: boolean;
+    /** How long one follow fetch may wait at the broker for new records (default 1 s). */
+    followMaxWaitMs?: number;
   };
+  /** Thresholds of the per-flow replication state (defaults: DEFAULT_REPLICATION_THRESHOLDS). */
+  replicationState?: ReplicationThresholds;
   http: {
     host: string;
     port: number;
@@ -370,6 +378,8 @@ export interface FlowStatus {
   blind?: BlindSpot[];
   /** How old the source and target offsets paired for this flow are (see src/core/readingPair.ts). */
   readings?: FlowReadings;
+  /** Is MM2 copying this flow now (src/core/replicationState.ts); absent where not evaluated (one-shot commands). */
+  replication?: ReplicationState;
   failover: FailoverVerdict;
 }
 

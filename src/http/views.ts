@@ -40,6 +40,7 @@ export function flowSummaryView(flow: FlowStatus) {
     heartbeat: flow.heartbeat,
     blind: flow.blind ?? [],
     readings: flow.readings ?? null,
+    replication: flow.replication ?? null,
     failover: { ready: flow.failover.ready, reasons: flow.failover.reasons },
     links: { detail: flowPath(flow), failover: `${flowPath(flow)}/failover` },
   };
@@ -65,6 +66,7 @@ export function flowDetailView(snapshot: Snapshot, flow: FlowStatus, topic?: str
     heartbeat: flow.heartbeat,
     blind: flow.blind ?? [],
     readings: flow.readings ?? null,
+    replication: flow.replication ?? null,
     failover: flow.failover,
     clusters: snapshot.clusters.filter((c) => c.alias === flow.source || c.alias === flow.target).map(clusterView),
     topics,
@@ -88,6 +90,7 @@ export function failoverView(snapshot: Snapshot, flow: FlowStatus) {
       ...(flow.heartbeat.blind !== undefined ? { blind: flow.heartbeat.blind } : {}),
     },
     blind: flow.blind ?? [],
+    replication: flow.replication ?? null,
   };
 }
 

@@ -19,21 +19,23 @@ export const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
 // Kafka's Java consumer default fetch.max.bytes: bounds one response (and our memory) however
 // many partitions are tailed.
 export const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
-// Tailing runs once per poll interval: waiting at the broker for more data buys nothing.
-const MAX_WAIT_MS = 0;
+// Tailing in a poll waits for nothing; following between polls asks the broker to hold the answer
+// until a record arrives or maxWaitMs passed (one long poll per broker instead of a busy loop).
 
 export interface FetchOptions {
   /** Skip records of aborted transactions and stop at the last stable offset (default true). */
   readCommitted: boolean;
+  /** How long the broker may wait for new records (0: answer at once). */
+  maxWaitMs?: number;
 }
 
-function requestFor(reqs: readonly FetchRequest[], readCommitted: boolean): object {
+function requestFor(reqs: readonly FetchRequest[], readCommitted: boolean, maxWaitMs: number): object {
   const partitionBytes = (r: FetchRequest) => Math.max(1, Math.floor(r.maxBytes ?? DEFAULT_PARTITION_MAX_BYTES));
   const total = reqs.reduce((sum, r) => sum + partitionBytes(r), 0);
   return {
     replicaId: -1,
     isolationLevel: readCommitted ? isolationLevel.READ_COMMITTED : isolationLevel.READ_UNCOMMITTED,
-    maxWaitTime: MAX_WAIT_MS,
+    maxWaitTime: Math.max(0, Math.floor(maxWaitMs)),
     minBytes: 1,
     maxBytes: Math.min(total, MAX_RESPONSE_BYTES),
     topics: nestByTopic(reqs).map(({ topic, partitions }) => ({
@@ -90,7 +92,7 @@ async function fetchRound(
     [...byLeader].map(async ([leader, group]) => {
       let response: FetchResponse;
       try {
-        const sent = await ctx.conns.send<FetchResponse>(ctx.conns.node(leader), 'Fetch', requestFor(group, options.readCommitted), (raw, version) =>
+        const sent = await ctx.conns.send<FetchResponse>(ctx.conns.node(leader), 'Fetch', requestFor(group, options.readCommitted, options.maxWaitMs ?? 0), (raw, version) =>
           decodeFetchResponse(raw, version),
         );
         response = sent.data;

@@ -6,6 +6,7 @@ import type { ClusterConfig, PartitionOffsets, TopicPartition } from '../core/ty
 import type { Logger } from '../log.js';
 import type {
   CommittedOffset,
+  FetchCallOptions,
   FetchRequest,
   FetchResult,
   KafkaPort,
@@ -101,8 +102,8 @@ export class KafkajsPort implements KafkaPort {
     return fetchPartitionOffsets(this.ctx, partitions);
   }
 
-  fetch(requests: FetchRequest[]): Promise<FetchResult[]> {
-    return fetchRecords(this.ctx, requests, { readCommitted: this.readCommitted });
+  fetch(requests: FetchRequest[], options?: FetchCallOptions): Promise<FetchResult[]> {
+    return fetchRecords(this.ctx, requests, { readCommitted: this.readCommitted, maxWaitMs: options?.maxWaitMs ?? 0 });
   }
 
   fetchCommittedOffsets(groups: string[]): Promise<CommittedOffset[]> {

@@ -34,6 +34,11 @@ export interface FetchRequest extends TopicPartition {
  */
 export type FetchErrorKind = 'codec' | 'corrupt' | 'out-of-range' | 'kafka' | 'unreachable';
 
+export interface FetchCallOptions {
+  /** How long each broker may wait for new records before answering (default 0: answer at once). */
+  maxWaitMs?: number;
+}
+
 export interface FetchResult extends TopicPartition {
   records: RawRecord[];
   /**
@@ -87,10 +92,11 @@ export interface KafkaPort {
   fetchOffsets(partitions: TopicPartition[]): Promise<PartitionOffsets[]>;
   /**
    * Reads records without a consumer group and without committing: one Fetch per leader broker,
-   * not waiting for new data. One result per distinct partition, in request order. Transaction
+   * not waiting for new data unless `options.maxWaitMs` says how long a broker may hold the
+   * answer for new records (a long poll: following MM2's topics between polls). One result per distinct partition, in request order. Transaction
    * markers and records of aborted transactions are skipped.
    */
-  fetch(requests: FetchRequest[]): Promise<FetchResult[]>;
+  fetch(requests: FetchRequest[], options?: FetchCallOptions): Promise<FetchResult[]>;
   /**
    * Committed offsets of the given groups: one OffsetFetch per group for all its partitions, plus a
    * FindCoordinator the first time (coordinators are cached). Never joins a group, never commits.

@@ -3,6 +3,7 @@
 // flows and clusters that left the snapshot simply are not written again.
 import type { ClusterStatus, FlowStatus, PartitionStatus, Snapshot } from '../core/types.js';
 import { FamilyWriter, escapeLabelValue, labelPairs } from './exposition.js';
+import { REPLICATION_STATES } from '../core/replicationState.js';
 import type { FamilySpec } from './exposition.js';
 
 export type Granularity = 'partition' | 'topic';
@@ -28,6 +29,8 @@ export const SNAPSHOT_FAMILIES = {
   checkpointLag: gauge('mm2_checkpoint_lag_records', 'Group committed offset on the source minus the upstream offset of its latest checkpoint: what a failed-over consumer would re-read.'),
   remoteTopicMissing: gauge('mm2_remote_topic_missing', '1 when the remote topic of a selected source topic does not exist on the target.'),
   remotePartitionsMissing: gauge('mm2_remote_partitions_missing', 'Partitions of the source topic that the remote topic lacks.'),
+  flowState: gauge('mm2_flow_state', 'Replication state of the flow: 1 for the current state (copying, catching-up, topic-stalled, mm2-silent, blind), 0 for the others. blind means mirrorwatch cannot read what the judgement needs, never that MM2 is down. Absent before the state is evaluated.'),
+  topicStalled: gauge('mm2_topic_stalled', '1 while a partition of the source topic moves on the source while its target end and offset syncs stand still past the stall threshold (an MM2 task failed); 0 otherwise. Present for every topic of a flow whose state is evaluated.'),
   flowFailoverReady: gauge('mm2_flow_failover_ready', '1 when failing over to the target now loses nothing beyond the configured bounds.'),
   flowLagRecords: gauge('mm2_flow_lag_records', 'Sum of mm2_replication_lag_records over the flow. Absent when unknown.'),
   flowLagSeconds: gauge('mm2_flow_lag_seconds', 'Maximum of mm2_replication_lag_seconds over the flow. Absent when unknown.'),
@@ -154,6 +157,12 @@ function* writeFlow(w: Record<FamilyKey, FamilyWriter>, flow: FlowStatus, granul
     writeCheckpointLag(w.checkpointLag, groupLabels, group.partitions, granularity);
   }
 
+  const replication = flow.replication;
+  if (replication) {
+    for (const state of REPLICATION_STATES) w.flowState.add(flowLabels + ',state="' + state + '"', replication.state === state ? 1 : 0);
+    const stalled = new Set(replication.stalledTopics);
+    for (const topic of flow.topics) w.topicStalled.add(flowLabels + ',topic="' + escapeLabelValue(topic.topic) + '"', stalled.has(topic.topic) ? 1 : 0);
+  }
   w.flowFailoverReady.add(flowLabels, flow.failover.ready ? 1 : 0);
   if (flow.totals.lagRecords !== null) w.flowLagRecords.add(flowLabels, flow.totals.lagRecords);
   if (flow.totals.maxLagSeconds !== null) w.flowLagSeconds.add(flowLabels, flow.totals.maxLagSeconds);

@@ -65,6 +65,14 @@ export interface ClusterPollerOptions {
    * (keyed tpKey): extra reads that need fresh end offsets (the gap probe). Must not reject.
    */
   afterOffsets?: (port: KafkaPort, offsets: ReadonlyMap<string, PartitionOffsets>, deadlineMs: number) => Promise<void>;
+  /**
+   * Between polls, follow these MM2 topics of the plan (MM2's heartbeats and offset syncs) with
+   * long-poll fetches of at most `maxWaitMs` each, so their evidence is fresh to within about that
+   * much. Records go to onTailed, problems into the state's tailStuck, as in a poll.
+   */
+  follow?: { maxWaitMs: number; topics(plan: ClusterPlan): ClusterPlan['tails'] };
+  /** Called after every follow round (records or not): time passed, the snapshot may change. */
+  onFollowed?(state: ClusterPollerState): void;
 }
 
 export class PollTimeoutError extends Error {
@@ -83,6 +91,14 @@ export class ClusterPoller {
   private inFlight: Promise<void> | null = null;
   private connected = false;
   private readonly now: () => number;
+  /** The plan of the last poll that got as far as tailing: what following reads. */
+  private followPlan: ClusterPlan | null = null;
+  /** Partitions following leaves to the next poll (a problem it does not resolve itself). */
+  private readonly followPaused = new Set<string>();
+  /** The follow loop running between two polls, if any. */
+  private following: Promise<void> | null = null;
+  /** Set to end the follow loop after its current round (stop, or a poll asked for now). */
+  private followCancelled = false;
 
   constructor(
     private readonly port: KafkaPort,
@@ -114,12 +130,18 @@ export class ClusterPoller {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.followCancelled = true;
+    if (this.following) await Promise.race([this.following, delay(graceMs)]);
     if (this.inFlight) await Promise.race([this.inFlight, delay(graceMs)]);
     await Promise.race([this.port.close().catch(() => {}), delay(graceMs)]);
   }
 
   /** One poll, now; used by the CLI's one-shot commands and by tests. */
   async pollOnce(): Promise<ClusterPollerState> {
+    if (this.following) {
+      this.followCancelled = true;
+      await this.following;
+    }
     if (this.inFlight) await this.inFlight;
     const p = this.runPoll();
     this.inFlight = p;
@@ -133,6 +155,23 @@ export class ClusterPoller {
 
   private schedule(delayMs: number): void {
     if (!this.running) return;
+    if (this.options.follow && delayMs > 0) {
+      // The wait between two polls is spent following; the poll after it is due at the same time.
+      const dueMs = this.now() + delayMs;
+      this.followCancelled = false;
+      const loop = this.followUntil(dueMs);
+      this.following = loop;
+      void loop.finally(() => {
+        if (this.following === loop) this.following = null;
+        this.schedulePoll(Math.max(0, dueMs - this.now()));
+      });
+      return;
+    }
+    this.schedulePoll(delayMs);
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (!this.running) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       const started = this.now();
@@ -142,6 +181,61 @@ export class ClusterPoller {
       });
     }, delayMs);
     this.timer.unref?.();
+  }
+
+  /** Follow rounds until `dueMs` (the next poll). Never rejects. */
+  private async followUntil(dueMs: number): Promise<void> {
+    const follow = this.options.follow!;
+    while (this.running && !this.followCancelled) {
+      const left = dueMs - this.now();
+      // A round that would end after the poll is due is not started: polls keep their rhythm.
+      if (left < Math.min(follow.maxWaitMs, 50)) return;
+      const waitMs = Math.min(follow.maxWaitMs, left);
+      const roundStart = this.now();
+      let worked = false;
+      try {
+        worked = await this.followRound(follow, waitMs);
+      } catch (err) {
+        // Nothing here should throw (the tailer turns fetch failures into problems); if something
+        // does, following pauses until the next poll rather than spin.
+        this.options.logger.error({ err, cluster: this.port.alias }, 'following MM2 topics failed; waiting for the next poll');
+        return;
+      }
+      if (!worked) {
+        // Nothing to follow (no poll read yet, cluster down, every partition paused): time still
+        // passes for the flows' state, so say so once per wait.
+        await delay(waitMs);
+        if (this.running && !this.followCancelled) this.options.onFollowed?.(this.state);
+      } else {
+        // At most one round per wait: a busy topic (offset syncs under traffic) would otherwise
+        // answer at once, round after round. What arrives meanwhile is read by the next round.
+        const rest = waitMs - (this.now() - roundStart);
+        if (rest > 0) await delay(rest);
+      }
+    }
+  }
+
+  /** One follow round; false when there was nothing to follow. */
+  private async followRound(follow: NonNullable<ClusterPollerOptions['follow']>, waitMs: number): Promise<boolean> {
+    const plan = this.followPlan;
+    if (!plan || !this.state.up || !this.connected) return false;
+    const specs = follow.topics(plan);
+    if (specs.length === 0) return false;
+    const result = await this.tailer.follow(this.port, specs, { maxWaitMs: waitMs, paused: this.followPaused });
+    if (result.rounds === 0) return false;
+    if (this.followCancelled && !this.running) return true;
+    for (const t of result.topics) {
+      for (const p of t.partitions) {
+        if (!p.problem) continue;
+        this.followPaused.add(tpKey(t.topic, p.partition));
+        // The next poll moves the position and reports the move; following only steps aside.
+        if (p.problem.kind === 'out-of-range') p.problem = null;
+      }
+    }
+    this.state.tailStuck = this.tailProblems.report(result, this.now(), new Set(specs.map((s) => s.topic)));
+    this.options.onTailed?.(this.port.alias, { ...plan, tails: specs }, result);
+    this.options.onFollowed?.(this.state);
+    return true;
   }
 
   private async runPoll(): Promise<void> {
@@ -227,6 +321,10 @@ export class ClusterPoller {
     const tailed = await this.tailer.tail(port, tails, offsets, { deadlineMs, maxRounds: 50, now: this.now });
     this.state.tailStuck = this.tailProblems.report(tailed, this.now());
     this.options.onTailed?.(this.port.alias, { ...plan, tails }, tailed);
+    if (!abandoned()) {
+      this.followPlan = { ...plan, tails };
+      this.followPaused.clear();
+    }
 
     const committed = plan.groups.length > 0 ? await port.fetchCommittedOffsets(plan.groups) : [];
     return { readAtMs, topics, offsets, offsetsByTopic, committed, dataTopics, dataPartitions };
@@ -247,7 +345,7 @@ function abandonable(port: KafkaPort, abandoned: () => boolean): KafkaPort {
     close: () => port.close(),
     listTopics: () => guard(() => port.listTopics()),
     fetchOffsets: (partitions) => guard(() => port.fetchOffsets(partitions)),
-    fetch: (requests) => guard(() => port.fetch(requests)),
+    fetch: (requests, options) => guard(() => port.fetch(requests, options)),
     fetchCommittedOffsets: (groups) => guard(() => port.fetchCommittedOffsets(groups)),
   };
 }

@@ -22,6 +22,10 @@ import type { TailResult, TopicTail } from './tailer.js';
 import { buildSnapshot } from './snapshot.js';
 import { GapProbe } from './gapProbe.js';
 import { LossLedger } from './lossLedger.js';
+import type { ReplicationMemory } from '../core/replicationState.js';
+
+/** Default wait of one follow fetch at the broker: heartbeat age is then known to within about a second. */
+export const DEFAULT_FOLLOW_MAX_WAIT_MS = 1000;
 
 export interface MonitorOptions {
   config: MirrorwatchConfig;
@@ -54,6 +58,12 @@ export class Monitor {
   private readonly losses: LossLedger;
   /** Tells transaction markers from records in small uncopied ranges (gapProbe.ts). */
   private readonly gapProbe: GapProbe;
+  /** Per flow, what the replication state remembers between snapshots. */
+  private readonly replication = new Map<string, ReplicationMemory>();
+  private lastRebuildMs = 0;
+  private followRebuildTimer: NodeJS.Timeout | null = null;
+  /** Follow rounds of all clusters cause at most one snapshot rebuild per this many ms (the follow wait). */
+  private readonly followRebuildEveryMs: number;
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
@@ -64,6 +74,9 @@ export class Monitor {
     this.losses = new LossLedger(logger);
     const gapProbe = (this.gapProbe = new GapProbe(logger, telemetry));
     const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence };
+    const followOn = config.poll.follow ?? true;
+    const followMaxWaitMs = config.poll.followMaxWaitMs ?? DEFAULT_FOLLOW_MAX_WAIT_MS;
+    this.followRebuildEveryMs = followMaxWaitMs;
     this.pollers = config.clusters.map((cluster) => {
       const port = options.portFactory(cluster, { logger: logger.child({ cluster: cluster.alias }), telemetry });
       return new ClusterPoller(port, {
@@ -77,6 +90,13 @@ export class Monitor {
         onPolled: (state) => this.onPolled(state),
         onTailed: (alias, plan, result) => this.applyTail(alias, plan, result),
         afterOffsets: (port, offsets, deadlineMs) => gapProbe.probe(port, cluster.alias, offsets, deadlineMs, this.now),
+        ...(followOn
+          ? {
+              // A long poll may not outlast a request: kafkajs would time it out first.
+              follow: { maxWaitMs: Math.min(followMaxWaitMs, Math.floor(cluster.requestTimeoutMs / 2)), topics: followedTails },
+              onFollowed: () => this.onFollowed(),
+            }
+          : {}),
       });
     });
   }
@@ -91,6 +111,8 @@ export class Monitor {
     await Promise.all(this.pollers.map((p) => p.stop(graceMs)));
     if (this.rebuildTimer) clearImmediate(this.rebuildTimer);
     this.rebuildTimer = null;
+    if (this.followRebuildTimer) clearTimeout(this.followRebuildTimer);
+    this.followRebuildTimer = null;
     if (this.waiters.length > 0) this.safeRebuild();
     this.deliver();
   }
@@ -122,6 +144,7 @@ export class Monitor {
 
   /** The one place MM2 records reach the flows' evidence: tail -> reducer -> evidence. */
   private applyTail(alias: string, plan: ClusterPlan, result: TailResult): void {
+    const readAtMs = this.now();
     const byTopic = new Map<string, TopicTail>(result.topics.map((t) => [t.topic, t]));
     for (const planned of plan.tails) {
       const tail = byTopic.get(planned.topic);
@@ -131,10 +154,26 @@ export class Monitor {
         if (!evidence) return;
         if (tail.reset) resetEvidence(evidence, feed.kind);
         const bad = applyMm2Records(evidence, feed.kind, recordsOf(tail), feed.context);
+        // Read to the end of every partition without a problem: heartbeat age is measured at this time.
+        if (feed.kind === 'heartbeats' && tail.partitions.length === planned.partitions.length && tail.partitions.every((p) => p.problem === null)) {
+          evidence.heartbeatReadAtMs = readAtMs;
+        }
         // A topic feeding several flows holds each bad record once: count it once.
         if (i === 0) for (const b of bad) this.decodeErrors.report(alias, tail.topic, b.partition, b.offset, b.kind, b.message);
       });
     }
+  }
+
+  /** A follow round ended: rebuild (at most once per follow wait over all clusters). */
+  private onFollowed(): void {
+    if (this.followRebuildTimer || !this.started) return;
+    const wait = Math.max(0, this.lastRebuildMs + this.followRebuildEveryMs - this.now());
+    this.followRebuildTimer = setTimeout(() => {
+      this.followRebuildTimer = null;
+      this.dirty = true;
+      this.scheduleRebuild();
+    }, wait);
+    this.followRebuildTimer.unref?.();
   }
 
   private onPolled(_state: ClusterPollerState): void {
@@ -186,6 +225,7 @@ export class Monitor {
 
   private rebuild(): Snapshot {
     this.dirty = false;
+    this.lastRebuildMs = this.now();
     const snapshot = buildSnapshot({
       config: this.options.config,
       policy: this.policy,
@@ -195,6 +235,7 @@ export class Monitor {
       nowMs: this.now(),
       sequence: ++this.sequence,
       gapChecks: (source, target) => this.gapProbe.checksFor(source, target),
+      replication: this.replication,
     });
     this.losses.record(snapshot);
     this.gapProbe.plan(snapshot);
@@ -223,6 +264,11 @@ export class Monitor {
       this.options.logger.error({ err }, 'publishing the snapshot failed');
     }
   }
+}
+
+/** What following reads: MM2's heartbeats and offset syncs (checkpoints and Connect offsets wait for the poll). */
+function followedTails(plan: ClusterPlan): ClusterPlan['tails'] {
+  return plan.tails.filter((t) => t.feeds.some((f) => f.kind === 'heartbeats' || f.kind === 'offset-syncs'));
 }
 
 function* recordsOf(tail: TopicTail): Generator<Mm2Record> {

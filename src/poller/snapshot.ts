@@ -5,6 +5,8 @@ import { computeFlowStatus } from '../core/flowStatus.js';
 import type { LagWindowStore } from '../core/lagWindow.js';
 import type { Mm2Evidence } from '../core/mm2Evidence.js';
 import { pairReadings } from '../core/readingPair.js';
+import { withReplicationState } from '../core/failover.js';
+import { DEFAULT_REPLICATION_THRESHOLDS, evaluateReplicationState, type ReplicationMemory, type StatePartition } from '../core/replicationState.js';
 import type { GapCheck } from '../core/transactionGaps.js';
 import type { ReplicationPolicy } from '../core/replicationPolicy.js';
 import type { ClusterAlias, ClusterStatus, FlowReadings, FlowStatus, MirrorwatchConfig, Snapshot, TailStuck } from '../core/types.js';
@@ -21,6 +23,8 @@ export interface SnapshotInput {
   sequence: number;
   /** Read_committed probes of uncopied ranges per flow (gapProbe.ts), keyed tpKey. */
   gapChecks?: (source: string, target: string) => ReadonlyMap<string, GapCheck> | undefined;
+  /** Per flow key, the replication state's memory between snapshots; without it no state is evaluated. */
+  replication?: Map<string, ReplicationMemory>;
 }
 
 const EMPTY_VIEW_TOPICS: ReadonlyMap<string, readonly number[]> = new Map();
@@ -82,6 +86,27 @@ function readingsOf(source: ClusterReading | null, target: ClusterReading | null
   };
 }
 
+/** What keeps mirrorwatch from judging whether MM2 copies: never evidence that MM2 is down. */
+function stateBlindReasons(status: FlowStatus, source: ClusterPollerState | undefined, target: ClusterPollerState | undefined): string[] {
+  const reasons: string[] = [];
+  for (const [role, c, alias] of [['source', source, status.source], ['target', target, status.target]] as const) {
+    if (!c || c.reading === null) reasons.push(`${role} cluster ${alias} not read yet`);
+    else if (!c.up) reasons.push(`cannot read ${role} cluster ${alias}${c.lastError ? `: ${c.lastError}` : ''}`);
+  }
+  if (status.heartbeat.expected && status.heartbeat.blind !== undefined) reasons.push(status.heartbeat.blind);
+  return reasons;
+}
+
+function statePartitions(status: FlowStatus): StatePartition[] {
+  const out: StatePartition[] = [];
+  for (const t of status.topics) {
+    for (const p of t.partitions) {
+      out.push({ topic: p.topic, partition: p.partition, sourceEnd: p.sourceEnd, targetEnd: p.targetEnd, syncUpstream: p.lastSync?.upstreamOffset ?? null, lagRecords: p.lagRecords });
+    }
+  }
+  return out;
+}
+
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const byAlias = new Map(input.clusters.map((c) => [c.alias, c]));
   const stuckByCluster = new Map<ClusterAlias, readonly TailStuck[]>();
@@ -103,6 +128,30 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       blind: flowBlindSpots(flow, input.policy, stuckByCluster),
     });
     status.readings = readingsOf(pair.source, pair.target, input.nowMs);
+    if (input.replication) {
+      const key = flowKey(flow.source, flow.target);
+      const evaluated = evaluateReplicationState(
+        input.replication.get(key) ?? null,
+        {
+          nowMs: input.nowMs,
+          blindReasons: stateBlindReasons(status, byAlias.get(flow.source), byAlias.get(flow.target)),
+          heartbeat: {
+            expected: status.heartbeat.expected,
+            lastMs: status.heartbeat.lastTimestampMs,
+            readAtMs: input.evidence.get(key)?.heartbeatReadAtMs ?? null,
+            topic: status.heartbeat.topic,
+          },
+          offsetsReadAtMs: pair.source && pair.target ? Math.max(pair.source.readAtMs, pair.target.readAtMs) : null,
+          partitions: statePartitions(status),
+          lagRecords: status.totals.lagRecords,
+          maxLagRecords: flow.maxLagRecords,
+        },
+        input.config.replicationState ?? DEFAULT_REPLICATION_THRESHOLDS,
+      );
+      input.replication.set(key, evaluated.memory);
+      status.replication = evaluated.state;
+      status.failover = withReplicationState(status.failover, evaluated.state);
+    }
     return status;
   });
   // Windows of partitions that vanished (topic deleted, filter changed) are dropped after a while.

@@ -20,9 +20,13 @@ export class TailProblemReporter {
     private readonly telemetry: Telemetry,
   ) {}
 
-  /** Accounts for one poll's tail and returns the topics stuck now. */
-  report(result: TailResult, nowMs: number): TailStuck[] {
+  /**
+   * Accounts for one poll's tail and returns the topics stuck now. With `scope` (a follow round
+   * between polls, which reads only some topics), what is known of the other topics is kept.
+   */
+  report(result: TailResult, nowMs: number, scope?: ReadonlySet<string>): TailStuck[] {
     const next = new Map<string, TailStuck>();
+    if (scope) for (const [key, s] of this.stuck) if (!scope.has(s.topic)) next.set(key, s);
     for (const t of result.topics) {
       for (const p of t.partitions) {
         const problem = p.problem;

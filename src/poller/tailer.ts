@@ -143,4 +143,62 @@ export class Tailer {
     result.behind = cursors.filter((c) => c.out.position < c.end).length;
     return result;
   }
+
+  /**
+   * One long-poll round between polls: fetches every partition of `specs` whose position a poll
+   * established (and that is not `paused`) from that position, letting each broker hold the answer
+   * up to `maxWaitMs` until a record arrives. Moves positions past what it read. Problems are
+   * reported per partition as in tail(), positions left where they were: the next poll sorts out
+   * log starts, recreated topics and reconnects, as it always has. A fetch that no broker answered
+   * comes back as `unreachable` on every partition asked for.
+   */
+  async follow(port: KafkaPort, specs: TailSpec[], options: { maxWaitMs: number; paused: ReadonlySet<string> }): Promise<TailResult> {
+    const result: TailResult = { topics: [], records: 0, rounds: 0, behind: 0 };
+    const outs = new Map<string, PartitionTail>();
+    const requests: { topic: string; partition: number; offset: number; maxBytes: number }[] = [];
+    for (const spec of specs) {
+      const topicTail: TopicTail = { topic: spec.topic, reset: false, partitions: [] };
+      result.topics.push(topicTail);
+      for (const partition of spec.partitions) {
+        const key = tpKey(spec.topic, partition);
+        const pos = this.positions.get(key);
+        if (pos === undefined || options.paused.has(key)) continue;
+        const out: PartitionTail = { partition, records: [], position: pos, problem: null };
+        topicTail.partitions.push(out);
+        outs.set(key, out);
+        requests.push({ topic: spec.topic, partition, offset: pos, maxBytes: MAX_BYTES_PER_PARTITION });
+      }
+    }
+    if (requests.length === 0) return result;
+    result.rounds = 1;
+    let fetched;
+    try {
+      fetched = await port.fetch(requests, { maxWaitMs: options.maxWaitMs });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      for (const out of outs.values()) out.problem = { kind: 'unreachable', message, offset: out.position };
+      return result;
+    }
+    for (const r of fetched) {
+      const key = tpKey(r.topic, r.partition);
+      const out = outs.get(key);
+      if (!out) continue;
+      const pos = out.position;
+      for (const rec of r.records) {
+        if (rec.offset < pos) continue;
+        out.records.push(rec);
+        result.records++;
+      }
+      const next = Math.max(pos, r.nextOffset);
+      if (r.error !== null) {
+        const kind: FetchErrorKind = r.errorKind ?? (/out.of.range/i.test(r.error) ? 'out-of-range' : 'kafka');
+        out.problem = { kind, message: r.error, offset: next };
+      }
+      // Only a (possibly partial) read moves the position; an out-of-range answer read nothing.
+      out.position = next;
+      this.positions.set(key, next);
+      if (r.highWatermark >= 0 && next < r.highWatermark) result.behind++;
+    }
+    return result;
+  }
 }

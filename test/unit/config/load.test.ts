@@ -57,7 +57,8 @@ describe('loadConfig: YAML', () => {
         },
       ],
       replicationPolicy: { kind: 'default', separator: '.' },
-      poll: { intervalMs: 10000, timeoutMs: 8000 },
+      poll: { intervalMs: 10000, timeoutMs: 8000, follow: true, followMaxWaitMs: 1000 },
+      replicationState: { silentAfterMs: 10000, stalledAfterMs: 30000 },
       http: { host: '0.0.0.0', port: 9467 },
       granularity: 'partition',
       maxSeries: 100000,
@@ -305,7 +306,7 @@ describe('loadConfig: mm2.properties', () => {
     expect(config.clusters.map((c) => c.alias)).toEqual(['primary', 'secondary']);
     expect(config.flows).toMatchObject([{ source: 'primary', target: 'secondary', heartbeatsExpected: false, maxLagRecords: 0, maxHeartbeatAgeSeconds: 30 }]);
     expect(config.warnings).toMatchObject([{ file: 'config/examples/active-passive.properties', line: 7, key: 'secondary->primary.enabled' }]);
-    expect(config.poll).toEqual({ intervalMs: 10000, timeoutMs: 8000 });
+    expect(config.poll).toEqual({ intervalMs: 10000, timeoutMs: 8000, follow: true, followMaxWaitMs: 1000 });
   });
 
   it('loads the active-active example directly', () => {
@@ -321,7 +322,7 @@ describe('loadConfig: mm2.properties', () => {
     const config = loadConfig('config/examples/mm2-properties.yaml', {});
     expect(config.flows).toMatchObject([{ source: 'primary', target: 'secondary', groups: ['billing', 'shipping'], maxLagRecords: 1000, maxHeartbeatAgeSeconds: 60, heartbeatsExpected: false }]);
     expect(config.clusters[1]).toMatchObject({ alias: 'secondary', requestTimeoutMs: 4000, bootstrapServers: ['kafka-secondary1:9092', 'kafka-secondary2:9092', 'kafka-secondary3:9092'] });
-    expect(config.poll).toEqual({ intervalMs: 15000, timeoutMs: 10000 });
+    expect(config.poll).toEqual({ intervalMs: 15000, timeoutMs: 10000, follow: true, followMaxWaitMs: 1000 });
     expect(config.warnings).toMatchObject([{ file: path.join('config/examples', 'active-passive.properties'), line: 7 }]);
   });
 

@@ -18,6 +18,8 @@ export const MIRRORWATCH_METRICS: readonly string[] = [
   'mm2_remote_topic_missing',
   'mm2_remote_partitions_missing',
   'mm2_flow_failover_ready',
+  'mm2_flow_state',
+  'mm2_topic_stalled',
   'mm2_partition_region_info',
   'mirrorwatch_cluster_up',
   'mirrorwatch_poll_duration_seconds',
