@@ -14,7 +14,7 @@
 // docs/images/bench-detect-timeline.png, prints a Markdown table, and exits 0 unless it could not
 // run. It needs the Debian packages prometheus and prometheus-alertmanager.
 import { writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { createTopic, kafkaClient, produce, startCluster, startMirrorMaker, stopAll, waitForTopic } from '../test/harness/kafka.js';
 import type { KafkaCluster, MirrorMaker } from '../test/harness/kafka.js';
@@ -48,8 +48,9 @@ const program = new Command('bench:detect')
   .option('--poll-interval <duration>', 'mirrorwatch poll.interval (its default is 10s)', '10s')
   .option('--hold <seconds>', 'longest a paging fault is held waiting for a page', positive, 150)
   .option('--plot <file>', 'PNG written from this run (relative to the repository)', 'docs/images/bench-detect-timeline.png')
+  .option('--from <results.json>', 'run nothing: print the table and draw the plot of an earlier run')
   .parse();
-const opts = program.opts<{ repeats: number; faults: FaultKind[]; baseline: number; pollInterval: string; hold: number; plot: string }>();
+const opts = program.opts<{ repeats: number; faults: FaultKind[]; baseline: number; pollInterval: string; hold: number; plot: string; from?: string }>();
 
 const SOURCE = 'dc1';
 const TARGET = 'dc2';
@@ -446,7 +447,8 @@ async function runFault(rig: Rig, kind: FaultKind, repeat: number): Promise<Faul
   const pageResolvedAt = fault.pages
     ? (obs.firstSample(repairAt, (s) => !s.firing.some((k) => episodes.some((e) => e.alert === k && isPage(e))))?.atMs ?? null)
     : null;
-  const heartbeatBack = obs.firstSample(faultAt, (s) => s.heartbeatTs !== null && s.heartbeatTs * 1000 > injectedAt);
+  const peakAt = during.reduce<Sample | undefined>((best, s) => (best === undefined || (s.heartbeatAge ?? 0) > (best.heartbeatAge ?? 0) ? s : best), undefined);
+  const heartbeatBack = peakAt ? obs.firstSample(peakAt.atMs, (s) => s.heartbeatAge !== null && s.heartbeatAge < 5) : undefined;
   const signal = firstSignal(obs, faultAt, before);
   const sec = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : Math.round(ms) / 1000);
   const run: FaultRun = {
@@ -566,8 +568,17 @@ async function main(): Promise<void> {
       };
       log(`baseline: peak heartbeat age ${baseline.peakHeartbeatAge.toFixed(1)} s, peak topic lag ${baseline.peakTopicLagSeconds.toFixed(1)} s, ${baseline.alerts.length} alert(s)`);
     }
-    for (let r = 1; r <= opts.repeats; r++) {
-      for (const kind of opts.faults) runs.push(await runFault(rig, kind, r));
+    // SIGINT: finish the fault in progress, then write what was measured.
+    let stopRequested = false;
+    process.once('SIGINT', () => {
+      stopRequested = true;
+      log('SIGINT: stopping after the fault in progress');
+    });
+    for (let r = 1; r <= opts.repeats && !stopRequested; r++) {
+      for (const kind of opts.faults) {
+        if (stopRequested) break;
+        runs.push(await runFault(rig, kind, r));
+      }
     }
   } finally {
     // A frozen MM2 would ignore the harness's SIGTERM.
@@ -599,7 +610,7 @@ async function main(): Promise<void> {
     writeFileSync(file, JSON.stringify(result, null, 1) + '\n');
     log(`results: ${file}`);
     if (runs.length > 0) {
-      const plot = join(repoRoot, opts.plot);
+      const plot = resolve(repoRoot, opts.plot);
       mkdirSync(join(plot, '..'), { recursive: true });
       writeFileSync(plot, renderTimeline(runs, { graceSeconds: 35, topicThresholdSeconds: 45 }));
       log(`timeline: ${plot}`);
@@ -611,6 +622,20 @@ async function main(): Promise<void> {
     await Promise.allSettled([prom.stop(), am.stop(), webhook.stop()]);
     await stopAll();
   }
+}
+
+function fromEarlierRun(file: string): void {
+  const result = JSON.parse(readFileSync(file, 'utf8')) as { runs: FaultRun[] };
+  const plot = resolve(repoRoot, opts.plot);
+  mkdirSync(join(plot, '..'), { recursive: true });
+  writeFileSync(plot, renderTimeline(result.runs, { graceSeconds: 35, topicThresholdSeconds: 45 }));
+  log(`timeline: ${plot}`);
+  console.log(table(result.runs));
+}
+
+if (opts.from) {
+  fromEarlierRun(opts.from);
+  process.exit(0);
 }
 
 main().then(

@@ -12,6 +12,8 @@ const COLS = 2;
 const X_MAX = 240;
 const Y_MAX = 120;
 
+const STATE_COLORS: Record<string, string> = { 'mm2-silent': '#d62728', 'topic-stalled': '#ff7f0e', 'catching-up': '#2ca02c', blind: '#9467bd' };
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function panel(runs: FaultRun[], kind: string, ox: number, oy: number, o: { graceSeconds: number; topicThresholdSeconds: number }): string {
@@ -53,6 +55,12 @@ function panel(runs: FaultRun[], kind: string, ox: number, oy: number, o: { grac
       if (sec === null || sec > X_MAX) return;
       out.push(`<line x1="${x(sec)}" x2="${x(sec)}" y1="${oy + PAD.top}" y2="${oy + PAD.top + ph}" stroke="${color}" stroke-width="1.5" ${dash ? `stroke-dasharray="${dash}"` : ''}/>`);
     };
+    // The flow's replication state (when exported) as a strip along the top of the panel.
+    const strip = r.samples.filter((s) => s.state !== null && s.state !== 'copying' && s.atMs / 1000 <= X_MAX);
+    for (const s of strip) {
+      const color = STATE_COLORS[s.state as string] ?? '#444';
+      out.push(`<rect x="${x(s.atMs / 1000).toFixed(1)}" y="${oy + PAD.top + 1}" width="${(pw / (X_MAX + 10)).toFixed(1)}" height="6" fill="${color}"/>`);
+    }
     mark(0, '#000');
     if (r.page) mark(r.page.seconds, '#d62728');
     const repair = r.repairAtMs === null ? null : (r.repairAtMs - r.faultAtMs) / 1000;
@@ -66,7 +74,7 @@ function panel(runs: FaultRun[], kind: string, ox: number, oy: number, o: { grac
 export function renderTimeline(runs: FaultRun[], o: { graceSeconds: number; topicThresholdSeconds: number }): Buffer {
   const kinds = FAULT_KINDS.filter((k) => runs.some((r) => r.fault === k));
   const rows = Math.ceil(kinds.length / COLS);
-  const legendH = 40;
+  const legendH = 74;
   const width = W * COLS;
   const height = H * rows + legendH;
   const parts: string[] = [`<rect width="${width}" height="${height}" fill="#fafafa"/>`];
@@ -79,10 +87,16 @@ export function renderTimeline(runs: FaultRun[], o: { graceSeconds: number; topi
     ['#2ca02c', '3 2', 'repair'],
     ['#7f7f7f', '3 2', 'page resolved'],
     ['#9467bd', '', 'alert that should not fire'],
+    ['#d62728', 'strip', 'state strip (mm2_flow_state): mm2-silent red, topic-stalled orange, catching-up green, blind purple'],
   ];
   legend.forEach(([c, d, label], i) => {
-    const lx = 10 + (i % 3) * 300;
-    const yy = ly + Math.floor(i / 3) * 16;
+    const lx = 10 + (i % 2) * 460;
+    const yy = ly + Math.floor(i / 2) * 16;
+    if (d === 'strip') {
+      parts.push(`<rect x="${lx}" y="${yy - 8}" width="20" height="6" fill="${c}"/>`);
+      parts.push(`<text x="${lx + 26}" y="${yy}" font-size="11">${esc(label)}</text>`);
+      return;
+    }
     parts.push(`<line x1="${lx}" x2="${lx + 20}" y1="${yy - 4}" y2="${yy - 4}" stroke="${c}" stroke-width="2" ${d ? `stroke-dasharray="${d}"` : ''}/>`);
     parts.push(`<text x="${lx + 26}" y="${yy}" font-size="11">${esc(label)}</text>`);
   });

@@ -44,7 +44,7 @@ export interface FaultRun {
   pageResolvedSeconds: number | null;
   /** Repair -> heartbeats fresh, no lagging topic, no alert pending or firing. */
   recoveredSeconds: number | null;
-  /** Fault -> the first heartbeat newer than the fault seen by mirrorwatch. */
+  /** Fault -> heartbeat age back under 5 s after its peak. */
   heartbeatBackSeconds: number | null;
   peakHeartbeatAge: number;
   peakTopicLagSeconds: number;
