@@ -568,11 +568,12 @@ async function main(): Promise<void> {
       };
       log(`baseline: peak heartbeat age ${baseline.peakHeartbeatAge.toFixed(1)} s, peak topic lag ${baseline.peakTopicLagSeconds.toFixed(1)} s, ${baseline.alerts.length} alert(s)`);
     }
-    // SIGINT: finish the fault in progress, then write what was measured.
+    // SIGUSR2: finish the fault in progress, then write what was measured (SIGINT stops
+    // everything at once: the harness's handler).
     let stopRequested = false;
-    process.once('SIGINT', () => {
+    process.once('SIGUSR2', () => {
       stopRequested = true;
-      log('SIGINT: stopping after the fault in progress');
+      log('SIGUSR2: stopping after the fault in progress');
     });
     for (let r = 1; r <= opts.repeats && !stopRequested; r++) {
       for (const kind of opts.faults) {

@@ -33,7 +33,7 @@ describe('fast paging rules', () => {
   });
 
   it('use one grace: the flow page threshold is the heartbeat age at which the topic page steps aside', () => {
-    const grace = /mm2_heartbeat_age_seconds\) > (\d+)/;
+    const grace = /mm2_heartbeat_age_seconds(?:\[\w+\]\))?\) > (\d+)/;
     const flow = grace.exec(byName('Mm2FlowNotCopying').expr)?.[1];
     const topic = grace.exec(byName('Mm2TopicStalled').expr)?.[1];
     expect(flow).toBeDefined();
