@@ -205,13 +205,6 @@ class Observer {
   firstSample(sinceMs: number, cond: (s: Sample) => boolean): Sample | undefined {
     return this.samples.find((s) => s.atMs >= sinceMs && cond(s));
   }
-
-  /** The first sample from which `cond` holds on `n` consecutive samples (a flicker is no signal). */
-  firstSustained(sinceMs: number, n: number, cond: (s: Sample) => boolean): Sample | undefined {
-    const from = this.samples.filter((s) => s.atMs >= sinceMs);
-    for (let i = 0; i + n <= from.length; i++) if (from.slice(i, i + n).every(cond)) return from[i];
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -387,22 +380,29 @@ async function waitHealthy(obs: Observer, what: string): Promise<void> {
 }
 
 /** The first mirrorwatch signal after the fault: which figure moved first, and when. */
-function firstSignal(obs: Observer, fromMs: number, before: Sample[]): { metric: { name: string; atMs: number } | null; state: { name: string; atMs: number } | null } {
-  const peak = (f: (s: Sample) => number | null) => Math.max(0, ...before.map((s) => f(s) ?? 0));
-  const hbBase = peak((s) => s.heartbeatAge);
-  const lagBase = Math.max(0, ...before.flatMap((s) => Object.values(s.topicLagSeconds)));
+/** The first sample from which `cond` holds on `n` consecutive samples (a flicker is no signal). */
+function firstSustained(samples: Sample[], n: number, cond: (s: Sample) => boolean): Sample | undefined {
+  for (let i = 0; i + n <= samples.length; i++) if (samples.slice(i, i + n).every(cond)) return samples[i];
+  return undefined;
+}
+
+/**
+ * The first mirrorwatch signal in the samples after a fault: which figure moved past what it was
+ * while healthy, and when; and the first replication state other than copying. (Not
+ * mm2_flow_failover_ready: with the default maxLagRecords of 0 it flickers under any trickle.)
+ */
+function firstSignal(samples: Sample[], hbBase: number, lagBase: number): { metric: { name: string; atMs: number } | null; state: { name: string; atMs: number } | null } {
   const checks: [string, (s: Sample) => boolean][] = [
-    ['mm2_flow_failover_ready 0 (3 looks in a row)', (s) => s.failoverReady === 0],
-    [`mm2_heartbeat_age_seconds > baseline peak ${hbBase.toFixed(1)} + 5`, (s) => s.heartbeatAge !== null && s.heartbeatAge > hbBase + 5],
-    [`mm2_replication_lag_seconds > baseline peak ${lagBase.toFixed(1)} + 5`, (s) => Object.values(s.topicLagSeconds).some((v) => v > lagBase + 5)],
+    [`mm2_heartbeat_age_seconds > healthy peak ${hbBase.toFixed(1)} + 5`, (s) => s.heartbeatAge !== null && s.heartbeatAge > hbBase + 5],
+    [`mm2_replication_lag_seconds > healthy peak ${lagBase.toFixed(1)} + 5`, (s) => Object.values(s.topicLagSeconds).some((v) => v > lagBase + 5)],
     ['mirrorwatch_cluster_up 0', (s) => s.sourceUp === 0 || s.targetUp === 0],
   ];
   let metric: { name: string; atMs: number } | null = null;
   for (const [name, cond] of checks) {
-    const s = obs.firstSustained(fromMs, 3, cond);
+    const s = firstSustained(samples, 3, cond);
     if (s && (!metric || s.atMs < metric.atMs)) metric = { name, atMs: s.atMs };
   }
-  const st = obs.firstSustained(fromMs, 3, (s) => s.state !== null && s.state !== 'copying');
+  const st = firstSustained(samples, 3, (s) => s.state !== null && s.state !== 'copying');
   return { metric, state: st ? { name: st.state as string, atMs: st.atMs } : null };
 }
 
@@ -449,7 +449,9 @@ async function runFault(rig: Rig, kind: FaultKind, repeat: number): Promise<Faul
     : null;
   const peakAt = during.reduce<Sample | undefined>((best, s) => (best === undefined || (s.heartbeatAge ?? 0) > (best.heartbeatAge ?? 0) ? s : best), undefined);
   const heartbeatBack = peakAt ? obs.firstSample(peakAt.atMs, (s) => s.heartbeatAge !== null && s.heartbeatAge < 5) : undefined;
-  const signal = firstSignal(obs, faultAt, before);
+  const hbBase = Math.max(0, ...before.map((s) => s.heartbeatAge ?? 0));
+  const lagBase = Math.max(0, ...before.flatMap((s) => Object.values(s.topicLagSeconds)));
+  const signal = firstSignal(obs.samples.filter((s) => s.atMs >= faultAt), hbBase, lagBase);
   const sec = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : Math.round(ms) / 1000);
   const run: FaultRun = {
     fault: kind,
@@ -489,6 +491,11 @@ const median = (xs: number[]) => {
 };
 const range = (xs: number[]) => (xs.length === 0 ? '-' : xs.length === 1 ? `${xs[0]}` : `${median(xs)} (${Math.min(...xs)}-${Math.max(...xs)})`);
 
+const states = (rs: FaultRun[]) => {
+  const names = [...new Set(rs.map((r) => r.firstState?.state).filter((x): x is string => !!x))];
+  return names.length ? ` (${names.join(', ')})` : '';
+};
+
 function table(runs: FaultRun[]): string {
   const rows = [
     '| fault | runs | first mirrorwatch signal, s | first state, s | firing page, s | alert | resolved after repair, s | peak heartbeat age, s | alerts that should not have fired |',
@@ -503,7 +510,7 @@ function table(runs: FaultRun[]): string {
     const missed = FAULTS[kind].pages ? rs.filter((r) => !r.page).length : 0;
     rows.push(
       `| ${kind} | ${rs.length} | ${range(rs.flatMap((r) => (r.firstSignal ? [r.firstSignal.seconds] : [])))} ${signals ? `(${signals})` : ''} | ` +
-        `${range(rs.flatMap((r) => (r.firstState ? [r.firstState.seconds] : [])))} | ` +
+        `${range(rs.flatMap((r) => (r.firstState ? [r.firstState.seconds] : [])))}${states(rs)} | ` +
         `${FAULTS[kind].pages ? range(rs.flatMap((r) => (r.page ? [r.page.seconds] : []))) + (missed ? `, ${missed} run(s) no page` : '') : 'none expected'} | ${names} | ` +
         `${range(rs.flatMap((r) => (r.pageResolvedSeconds !== null ? [r.pageResolvedSeconds] : [])))} | ` +
         `${range(rs.map((r) => Math.round(r.peakHeartbeatAge * 10) / 10))} | ${unexpected.length ? unexpected.join('; ') : 'none'} |`,
@@ -625,8 +632,14 @@ async function main(): Promise<void> {
   }
 }
 
+/** Redraws and re-tabulates an earlier run, judging the first signals again with today's rules. */
 function fromEarlierRun(file: string): void {
-  const result = JSON.parse(readFileSync(file, 'utf8')) as { runs: FaultRun[] };
+  const result = JSON.parse(readFileSync(file, 'utf8')) as { runs: FaultRun[]; baseline: { peakHeartbeatAge: number; peakTopicLagSeconds: number } | null };
+  for (const r of result.runs) {
+    const signal = firstSignal(r.samples, result.baseline?.peakHeartbeatAge ?? 1, result.baseline?.peakTopicLagSeconds ?? 10);
+    r.firstSignal = signal.metric ? { metric: signal.metric.name, seconds: signal.metric.atMs / 1000 } : null;
+    r.firstState = signal.state ? { state: signal.state.name, seconds: signal.state.atMs / 1000 } : null;
+  }
   const plot = resolve(repoRoot, opts.plot);
   mkdirSync(join(plot, '..'), { recursive: true });
   writeFileSync(plot, renderTimeline(result.runs, { graceSeconds: 35, topicThresholdSeconds: 45 }));
