@@ -489,7 +489,8 @@ const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
-const range = (xs: number[]) => (xs.length === 0 ? '-' : xs.length === 1 ? `${xs[0]}` : `${median(xs)} (${Math.min(...xs)}-${Math.max(...xs)})`);
+const r1 = (x: number | null) => (x === null ? '-' : x.toFixed(1));
+const range = (xs: number[]) => (xs.length === 0 ? '-' : xs.length === 1 ? r1(xs[0] as number) : `${r1(median(xs))} (${r1(Math.min(...xs))}-${r1(Math.max(...xs))})`);
 
 const states = (rs: FaultRun[]) => {
   const names = [...new Set(rs.map((r) => r.firstState?.state).filter((x): x is string => !!x))];
