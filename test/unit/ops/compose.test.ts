@@ -228,7 +228,7 @@ describe('docker-compose.yml', () => {
       const pattern = new RegExp(`^${path.posix.basename(hostGlob ?? '').replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`);
       return fs.readdirSync(path.join(REPO_ROOT, dir)).filter((f) => pattern.test(f)).map((f) => `${dir}/${f}`);
     });
-    expect(ruleFiles.sort()).toEqual(['prometheus/rules/mirrorwatch-alerts.yml', 'prometheus/rules/mirrorwatch-recording.yml']);
+    expect(ruleFiles.sort()).toEqual(['prometheus/rules/mirrorwatch-alerts.yml', 'prometheus/rules/mirrorwatch-detect.yml', 'prometheus/rules/mirrorwatch-recording.yml']);
     const am = prometheusYml.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets));
     expect(am).toEqual(['alertmanager:9093']);
     expect(service('alertmanager').ports).toContain('127.0.0.1:9093:9093');

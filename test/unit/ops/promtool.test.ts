@@ -30,13 +30,14 @@ describe.skipIf(promtool.skipReason !== null)('promtool', () => {
     expect(r.output).not.toMatch(/FAILED|lint error/);
   });
 
+  // Every test file in one promtool run: a few seconds, more on a loaded machine.
   it('test rules: every alert and recording rule unit test passes', () => {
     const command = assertToolInCi('promtool', promtool, 'prometheus');
     expect(testFiles.length).toBeGreaterThan(0);
     const r = runTool(command, ['test', 'rules', ...testFiles]);
     expect(r.status, r.output).toBe(0);
     expect(r.output).not.toContain('FAILED');
-  });
+  }, 30_000);
 
   it('check config: the Compose Prometheus configuration and the rule files it loads are valid', () => {
     const command = assertToolInCi('promtool', promtool, 'prometheus');
