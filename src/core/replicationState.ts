@@ -15,6 +15,8 @@
 // - catching-up: after a silence or a stall, MM2 copies again and the flow's lag is still above
 //   its maxLagRecords; it ends when the lag is back within bounds.
 // - copying: none of the above.
+import { formatSeconds } from './failover.js';
+
 export const REPLICATION_STATES = ['copying', 'catching-up', 'topic-stalled', 'mm2-silent', 'blind'] as const;
 export type ReplicationStateName = (typeof REPLICATION_STATES)[number];
 
@@ -101,10 +103,7 @@ export function newReplicationMemory(nowMs: number): ReplicationMemory {
 
 const key = (p: Pick<StatePartition, 'topic' | 'partition'>): string => `${p.topic}\u0000${p.partition}`;
 
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return `${s >= 100 ? Math.round(s) : Math.round(s * 10) / 10} s`;
-}
+const seconds = (ms: number): string => formatSeconds(ms / 1000);
 
 /**
  * Folds a new offsets reading into the partitions' memory (once per reading) and returns the

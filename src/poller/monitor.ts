@@ -168,6 +168,12 @@ export class Monitor {
   private onFollowed(): void {
     if (this.followRebuildTimer || !this.started) return;
     const wait = Math.max(0, this.lastRebuildMs + this.followRebuildEveryMs - this.now());
+    if (wait === 0) {
+      // Due already: no timer turn of its own (one wake-up less per round while following).
+      this.dirty = true;
+      this.scheduleRebuild();
+      return;
+    }
     this.followRebuildTimer = setTimeout(() => {
       this.followRebuildTimer = null;
       this.dirty = true;
