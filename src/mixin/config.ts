@@ -55,6 +55,11 @@ export const DEFAULT_ALERTS: Readonly<Record<string, AlertSettings>> = {
   MirrorwatchBlind: { for: '5m', severity: 'warning' },
   MirrorwatchDown: { for: '3m', severity: 'critical' },
   MirrorwatchAbsent: { for: '10m', severity: 'critical' },
+  // Fast pages (docs/alerts/README.md, "Fast paging and the grace"): no `for`, an age is its own
+  // waiting period. Mm2FlowNotCopying's threshold is the grace (heartbeat age, s) a planned MM2
+  // restart must stay under; Mm2TopicStalled's is the stalled topic's lag in seconds.
+  Mm2FlowNotCopying: { threshold: 35, for: '0m', severity: 'critical' },
+  Mm2TopicStalled: { threshold: 45, for: '0m', severity: 'critical' },
   // Count audit (docs/audit.md): thresholds are records over the window (30m missing, 1h duplicated).
   Mm2AuditRecordsMissing: { threshold: 0, for: '0m', severity: 'critical' },
   Mm2AuditRecordsDuplicated: { threshold: 0, for: '0m', severity: 'warning' },

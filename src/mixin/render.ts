@@ -112,6 +112,9 @@ export function inhibitRules(c: MixinConfig): InhibitRule[] {
   rules.push(
     { source_matchers: ['alertname = "MirrorwatchClusterUnreachable"'], target_matchers: ['alertname = "MirrorwatchPollsFailing"'], equal: ['cluster', ...d] },
     { source_matchers: ['alertname = "Mm2HeartbeatStale"'], target_matchers: ['alertname = "Mm2FlowNotFailoverReady"'], equal: ['source', 'target', ...d] },
+    // The fast page already speaks for a silent flow: the slower heartbeat page and the readiness
+    // ticket it causes add nothing.
+    { source_matchers: ['alertname = "Mm2FlowNotCopying"'], target_matchers: ['alertname =~ "Mm2HeartbeatStale|Mm2FlowNotFailoverReady"'], equal: ['source', 'target', ...d] },
   );
   return rules;
 }

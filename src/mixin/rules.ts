@@ -170,6 +170,8 @@ function alertsFile(c: MixinConfig): RuleFileSpec {
   const cpAge = threshold('Mm2CheckpointsStale');
   const pollErrors = threshold('MirrorwatchPollsFailing.poll-errors');
   const pollAge = threshold('MirrorwatchPollsFailing.no-recent-success');
+  const grace = threshold('Mm2FlowNotCopying');
+  const stalledLag = threshold('Mm2TopicStalled');
   const auditMissing = threshold('Mm2AuditRecordsMissing');
   const auditDuplicated = threshold('Mm2AuditRecordsDuplicated');
   const auditStall = threshold('Mm2AuditStalled');
@@ -303,6 +305,46 @@ and ${q.on('source', 'target', 'group')} (mm2:group_checkpoint_lag_records:sum >
             annotations: {
               summary: `Failing over ${flow} now would not be safe`,
               description: `mirrorwatch has judged ${flow} not ready for failover for ${forOf('Mm2FlowNotFailoverReady')}. The reasons: curl -s http://<mirrorwatch>:9467/api/v1/flows/{{ $labels.source }}/{{ $labels.target }}/failover`,
+            },
+          }),
+        ],
+      },
+      {
+        name: 'mirrorwatch.detect.alerts',
+        rules: [
+          alert('Mm2FlowNotCopying', {
+            comment: `Fast page: page within a minute when MirrorMaker 2 stops copying (killed, frozen, a task
+failed), and stay quiet through a planned restart that resumes within the grace. No heartbeat
+of the flow has reached the target for longer than the grace. No \`for\`: the age only grows
+while MM2 is silent, so it is its own waiting period. Quiet when heartbeats are not expected,
+while mirrorwatch cannot read the target (MirrorwatchClusterUnreachable speaks), and while it
+cannot read the heartbeats topic (no age series then; MirrorwatchBlind speaks).
+grace: ${grace} s of heartbeat age; for: ${forOf('Mm2FlowNotCopying')}`,
+            expr: `max ${q.by('source', 'target')} (${q.m('mm2_heartbeat_age_seconds')}) > ${grace}
+unless ${q.on('source', 'target')} (max ${q.by('source', 'target')} (${q.m('mm2_heartbeat_expected')}) == 0)
+${unreachableTarget}
+`,
+            annotations: {
+              summary: `MM2 is not copying ${flow}: no heartbeat for {{ $value | humanizeDuration }}`,
+              description: `No heartbeat of ${flow} has reached {{ $labels.target }} for {{ $value | humanizeDuration }} (grace ${grace}s): MirrorMaker 2 is down, frozen, cannot read {{ $labels.source }}, or the task that copies this flow's heartbeats has failed. A planned restart ends well within the grace; one that takes longer pages. Check MM2's process and task status, then: mirrorwatch lag --flow '${flow}'`,
+            },
+          }),
+          alert('Mm2TopicStalled', {
+            comment: `One topic stopped moving while the flow's heartbeats still arrive: the task copying it failed
+(with tasks.max > 1), or the target refuses its records (quota, ACL, a record too large).
+mirrorwatch marks the topic stalled (mm2_topic_stalled) and its oldest uncopied record is older
+than the threshold. Quiet while the flow is silent or was in the last minute: Mm2FlowNotCopying
+is then the one page, and after MM2 resumes the fresh heartbeats arrive before the next offsets
+poll sees the target ends move again.
+threshold: ${stalledLag} s of replication lag; for: ${forOf('Mm2TopicStalled')}`,
+            expr: `max ${q.by('source', 'target', 'topic')} (${q.m('mm2_replication_lag_seconds')}) > ${stalledLag}
+and ${q.on('source', 'target', 'topic')} (max ${q.by('source', 'target', 'topic')} (${q.m('mm2_topic_stalled')}) == 1)
+unless ${q.on('source', 'target')} (max ${q.by('source', 'target')} (max_over_time(${q.m('mm2_heartbeat_age_seconds')}[1m])) > ${grace})
+${unreachableTarget}
+`,
+            annotations: {
+              summary: `MM2 stopped copying topic {{ $labels.topic }} of ${flow} {{ $value | humanizeDuration }} ago`,
+              description: `The oldest record of topic {{ $labels.topic }} that MM2 has not copied to {{ $labels.target }} was written {{ $value | humanizeDuration }} ago (threshold ${stalledLag}s) and its target end stands still, while the flow's heartbeats still arrive: the MM2 task copying it failed, or {{ $labels.target }} refuses its records. Check MM2's task status and log, then: mirrorwatch lag --flow '${flow}'`,
             },
           }),
         ],

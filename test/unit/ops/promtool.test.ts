@@ -30,6 +30,7 @@ describe.skipIf(promtool.skipReason !== null)('promtool', () => {
     expect(r.output).not.toMatch(/FAILED|lint error/);
   });
 
+  // Every test file in one promtool run: a few seconds, more on a loaded machine.
   it('test rules: every alert and recording rule unit test passes', () => {
     const command = assertToolInCi('promtool', promtool, 'prometheus');
     expect(testFiles.length).toBeGreaterThan(0);
