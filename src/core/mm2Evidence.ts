@@ -102,6 +102,41 @@ export function resetEvidence(evidence: Mm2Evidence, kind: Mm2TopicKind): void {
 }
 
 /**
+ * Source topics the offset syncs and Connect offsets of `evidence` speak of. MM2 leaves both behind
+ * when a topic is deleted (no tombstones), so they are what a deleted topic would keep in memory.
+ */
+export function evidenceTopics(evidence: Mm2Evidence): Set<string> {
+  const topics = new Set<string>();
+  for (const list of evidence.offsetSyncs.values()) if (list[0]) topics.add(list[0].topic);
+  for (const key of evidence.connectOffsets.keys()) topics.add(topicOfKey(key));
+  return topics;
+}
+
+/** Forgets the offset syncs and Connect offsets of `topics`; returns how many entries went. */
+export function forgetTopics(evidence: Mm2Evidence, topics: ReadonlySet<string>): number {
+  if (topics.size === 0) return 0;
+  let removed = 0;
+  // Deleting the entry just visited is safe while iterating a Map.
+  for (const [key, list] of evidence.offsetSyncs) {
+    if (list[0] && topics.has(list[0].topic)) {
+      evidence.offsetSyncs.delete(key);
+      removed++;
+    }
+  }
+  for (const key of evidence.connectOffsets.keys()) {
+    if (topics.has(topicOfKey(key))) {
+      evidence.connectOffsets.delete(key);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+function topicOfKey(key: string): string {
+  return key.slice(0, key.lastIndexOf('\u0000'));
+}
+
+/**
  * Applies the records of one MM2 topic of kind `kind`, in offset order per partition, to
  * `evidence`. Returns the records that could not be decoded; tombstones (null values) of the
  * compacted topics are not errors.
