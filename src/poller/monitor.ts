@@ -15,7 +15,7 @@ import type { MirrorwatchConfig, Snapshot } from '../core/types.js';
 import type { KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
 import { ClusterPoller, type ClusterPollerState, type ClusterReading } from './clusterPoller.js';
-import { applyMm2Records, emptyEvidence, evidenceTopics, forgetTopics, resetEvidence, type Mm2Evidence, type Mm2Record } from '../core/mm2Evidence.js';
+import { applyMm2Records, emptyEvidence, evidenceTopics, forgetTopics, resetEvidence, type EvidenceSide, type Mm2Evidence, type Mm2Record } from '../core/mm2Evidence.js';
 import { DecodeErrorReporter } from './decodeErrors.js';
 import { flowKey } from './evidence.js';
 import { planCluster, type ClusterPlan } from './plan.js';
@@ -67,7 +67,7 @@ export class Monitor {
   private followRebuildTimer: NodeJS.Timeout | null = null;
   /** Follow rounds of all clusters cause at most one snapshot rebuild per this many ms (the follow wait). */
   private readonly followRebuildEveryMs: number;
-  /** Per flow, evidence topics the source's last successful listing did not have (see forgetDeletedTopics). */
+  /** Per flow and side, evidence topics the last successful listing of that side did not have (see forgetDeletedTopics). */
   private readonly absentTopics = new Map<string, Set<string>>();
   /** Per cluster, the reading forgetDeletedTopics last looked at. */
   private readonly sweptReading = new Map<string, ClusterReading>();
@@ -198,31 +198,37 @@ export class Monitor {
   }
 
   /**
-   * MM2 writes no tombstones for a deleted topic: its offset syncs and Connect offsets would stay in
-   * memory for good, a few hundred bytes per deleted topic, which a cluster that creates and deletes
-   * topics all day turns into a slow leak. A topic goes once two successful listings of the source
-   * in a row lacked it: the second listing began after its evidence was read, so a topic created
-   * just after a listing (and synced before the next one) is never taken for a deleted one.
+   * MM2 writes no tombstones for a deleted topic: its offset syncs, Connect offsets and checkpoints
+   * would stay in memory for good, a few hundred bytes per deleted topic, which a cluster that
+   * creates and deletes topics all day turns into a slow leak. A topic goes once two successful
+   * listings in a row of the cluster it lives on lacked it: the second listing began after its
+   * evidence was read, so a topic created just after a listing (and synced before the next one) is
+   * never taken for a deleted one.
    */
   private forgetDeletedTopics(state: ClusterPollerState): void {
     const reading = state.reading;
     if (!state.up || !reading || this.sweptReading.get(state.alias) === reading) return;
     this.sweptReading.set(state.alias, reading);
     for (const f of this.options.config.flows) {
-      if (f.source !== state.alias) continue;
       const key = flowKey(f.source, f.target);
       const evidence = this.evidence.get(key);
       if (!evidence) continue;
-      const before = this.absentTopics.get(key);
-      const absent = new Set<string>();
-      const gone = new Set<string>();
-      for (const topic of evidenceTopics(evidence)) {
-        if (reading.topics.has(topic)) continue;
-        if (before?.has(topic)) gone.add(topic);
-        else absent.add(topic);
+      const sides: EvidenceSide[] = [];
+      if (f.source === state.alias) sides.push('source');
+      if (f.target === state.alias) sides.push('target');
+      for (const side of sides) {
+        const absentKey = `${key}\u0000${side}`;
+        const before = this.absentTopics.get(absentKey);
+        const absent = new Set<string>();
+        const gone = new Set<string>();
+        for (const topic of evidenceTopics(evidence, side)) {
+          if (reading.topics.has(topic)) continue;
+          if (before?.has(topic)) gone.add(topic);
+          else absent.add(topic);
+        }
+        forgetTopics(evidence, side, gone);
+        this.absentTopics.set(absentKey, absent);
       }
-      forgetTopics(evidence, gone);
-      this.absentTopics.set(key, absent);
     }
   }
 

@@ -1,10 +1,11 @@
 // Topic churn over the whole read path with fake clusters: a topic is created on the source, MM2
-// writes an offset sync and a Connect offset for it, and it is deleted again. MM2 writes no
-// tombstones for a deleted topic, so the evidence of every topic ever mirrored would stay in memory
-// (the 60-minute soak measured ~600 bytes kept per deleted topic) unless the Monitor forgets it.
+// writes an offset sync, a Connect offset and a checkpoint for it, and it is deleted again. MM2
+// writes no tombstones for a deleted topic, so the evidence of every topic ever mirrored would stay
+// in memory (the 60-minute soak measured ~600 bytes kept per deleted topic) unless the Monitor
+// forgets it.
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { encodeOffsetSync } from '../../../src/core/codecs/index.js';
+import { encodeCheckpoint, encodeOffsetSync } from '../../../src/core/codecs/index.js';
 import type { Mm2Evidence } from '../../../src/core/mm2Evidence.js';
 import { DEFAULT_TOPICS_EXCLUDE } from '../../../src/core/topicFilter.js';
 import type { MirrorwatchConfig, TopicPartition } from '../../../src/core/types.js';
@@ -14,6 +15,7 @@ import { Monitor } from '../../../src/poller/monitor.js';
 
 const SYNCS = 'mm2-offset-syncs.west.internal';
 const CONNECT = 'mm2-offsets.east.internal';
+const CHECKPOINTS = 'east.checkpoints.internal';
 const LIVE = 4;
 
 function config(): MirrorwatchConfig {
@@ -33,16 +35,17 @@ function config(): MirrorwatchConfig {
 
 function churningClusters() {
   const live: string[] = [];
-  const logs: Record<string, RawRecord[]> = { [SYNCS]: [], [CONNECT]: [] };
+  const logs: Record<string, RawRecord[]> = { [SYNCS]: [], [CONNECT]: [], [CHECKPOINTS]: [] };
   const append = (topic: string, kv: { key: Buffer; value: Buffer }) => logs[topic]!.push({ offset: logs[topic]!.length, timestamp: 1000, ...kv });
   let seq = 0;
-  /** MM2 picks up a new topic: an offset sync on the source, a Connect offset on the target. */
+  /** MM2 picks up a new topic: an offset sync on the source, a Connect offset and a checkpoint on the target. */
   const create = (listed = true) => {
     const name = `churn-${++seq}`;
     if (listed) live.push(name);
     for (const partition of [0, 1]) {
       append(SYNCS, encodeOffsetSync({ topic: name, partition, upstreamOffset: 3, downstreamOffset: 3 }));
       append(CONNECT, { key: Buffer.from(JSON.stringify(['MirrorSourceConnector', { cluster: 'east', topic: name, partition }])), value: Buffer.from('{"offset":2}') });
+      append(CHECKPOINTS, encodeCheckpoint({ group: 'billing', topic: `east.${name}`, partition, upstreamOffset: 2, downstreamOffset: 2, metadata: '' }));
     }
     while (live.length > LIVE) live.shift();
     return name;
@@ -52,7 +55,7 @@ function churningClusters() {
   const topicsOf = (alias: string): TopicInfo[] =>
     alias === 'east'
       ? [...live.map((name) => ({ name, partitions: [0, 1] })), { name: SYNCS, partitions: [0] }]
-      : [...live.map((name) => ({ name: `east.${name}`, partitions: [0, 1] })), { name: CONNECT, partitions: [0] }];
+      : [...live.map((name) => ({ name: `east.${name}`, partitions: [0, 1] })), { name: CONNECT, partitions: [0] }, { name: CHECKPOINTS, partitions: [0] }];
   const factory: KafkaPortFactory = (c) => {
     const port: KafkaPort = {
       alias: c.alias,
@@ -74,7 +77,7 @@ function churningClusters() {
 }
 
 describe('Monitor under topic churn', () => {
-  it('forgets the offset syncs and Connect offsets of deleted topics, keeping those of live ones', async () => {
+  it('forgets the offset syncs, Connect offsets and checkpoints of deleted topics, keeping those of live ones', async () => {
     const c = churningClusters();
     const logger = createLogger('error', new Writable({ write: (_c, _e, done) => done() }));
     const telemetry = { kafkaRequest: () => {}, pollError: () => {}, decodeError: () => {}, tailError: () => {} };
@@ -91,6 +94,8 @@ describe('Monitor under topic churn', () => {
     // The topics alive now, plus at most the one deleted since the last poll but one.
     expect(evidence.offsetSyncs.size).toBeLessThanOrEqual(2 * (LIVE + 1));
     expect(evidence.connectOffsets.size).toBeLessThanOrEqual(2 * (LIVE + 1));
+    expect(evidence.checkpoints.get('billing')?.entries.size).toBeLessThanOrEqual(2 * (LIVE + 1));
+    expect([...evidence.checkpoints.get('billing')!.entries.values()].map((e) => e.checkpoint.topic)).toContain('east.churn-300');
     for (const t of ['churn-297', 'churn-298', 'churn-299', 'churn-300']) expect(syncTopics()).toContain(t);
     expect([...evidence.connectOffsets.keys()].some((k) => k.startsWith('churn-300\u0000'))).toBe(true);
     expect(syncTopics()).not.toContain('churn-1');
@@ -111,5 +116,6 @@ describe('Monitor under topic churn', () => {
     await monitor.stop(10);
     expect(evidence.offsetSyncs.size).toBe(2);
     expect(evidence.connectOffsets.size).toBe(2);
+    expect(evidence.checkpoints.get('billing')?.entries.size).toBe(2);
   });
 });
