@@ -23,6 +23,7 @@ import type { TailResult, TopicTail } from './tailer.js';
 import { buildSnapshot } from './snapshot.js';
 import { GapProbe } from './gapProbe.js';
 import { LossLedger } from './lossLedger.js';
+import { GoneTopics } from '../core/goneTopics.js';
 import type { ReplicationMemory } from '../core/replicationState.js';
 
 /** Default wait of one follow fetch at the broker: heartbeat age is then known to within about a second. */
@@ -67,8 +68,8 @@ export class Monitor {
   private followRebuildTimer: NodeJS.Timeout | null = null;
   /** Follow rounds of all clusters cause at most one snapshot rebuild per this many ms (the follow wait). */
   private readonly followRebuildEveryMs: number;
-  /** Per flow and side, evidence topics the last successful listing of that side did not have (see forgetDeletedTopics). */
-  private readonly absentTopics = new Map<string, Set<string>>();
+  /** Per flow and side, topics of the evidence gone from that side's listings (see forgetDeletedTopics). */
+  private readonly goneTopics = new Map<string, GoneTopics>();
   /** Per cluster, the reading forgetDeletedTopics last looked at. */
   private readonly sweptReading = new Map<string, ClusterReading>();
 
@@ -199,11 +200,8 @@ export class Monitor {
 
   /**
    * MM2 writes no tombstones for a deleted topic: its offset syncs, Connect offsets and checkpoints
-   * would stay in memory for good, a few hundred bytes per deleted topic, which a cluster that
-   * creates and deletes topics all day turns into a slow leak. A topic goes once two successful
-   * listings in a row of the cluster it lives on lacked it: the second listing began after its
-   * evidence was read, so a topic created just after a listing (and synced before the next one) is
-   * never taken for a deleted one.
+   * would stay in memory for good, a few hundred bytes per deleted topic. They go once two
+   * successful listings in a row of the cluster the topic lives on lacked it (GoneTopics).
    */
   private forgetDeletedTopics(state: ClusterPollerState): void {
     const reading = state.reading;
@@ -217,17 +215,10 @@ export class Monitor {
       if (f.source === state.alias) sides.push('source');
       if (f.target === state.alias) sides.push('target');
       for (const side of sides) {
-        const absentKey = `${key}\u0000${side}`;
-        const before = this.absentTopics.get(absentKey);
-        const absent = new Set<string>();
-        const gone = new Set<string>();
-        for (const topic of evidenceTopics(evidence, side)) {
-          if (reading.topics.has(topic)) continue;
-          if (before?.has(topic)) gone.add(topic);
-          else absent.add(topic);
-        }
-        forgetTopics(evidence, side, gone);
-        this.absentTopics.set(absentKey, absent);
+        const goneKey = `${key}\u0000${side}`;
+        let gone = this.goneTopics.get(goneKey);
+        if (!gone) this.goneTopics.set(goneKey, (gone = new GoneTopics()));
+        forgetTopics(evidence, side, gone.sweep(evidenceTopics(evidence, side), (topic) => reading.topics.has(topic)));
       }
     }
   }
