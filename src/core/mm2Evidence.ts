@@ -102,6 +102,65 @@ export function resetEvidence(evidence: Mm2Evidence, kind: Mm2TopicKind): void {
 }
 
 /**
+ * Which cluster's topics a piece of evidence speaks of: offset syncs and Connect offsets name
+ * source topics, checkpoints the remote topics on the target.
+ */
+export type EvidenceSide = 'source' | 'target';
+
+/**
+ * The topics of `side` the evidence holds entries for. MM2 leaves them all behind when a topic is
+ * deleted (no tombstones), so they are what a deleted topic would keep in memory.
+ */
+export function evidenceTopics(evidence: Mm2Evidence, side: EvidenceSide): Set<string> {
+  const topics = new Set<string>();
+  if (side === 'source') {
+    for (const list of evidence.offsetSyncs.values()) if (list[0]) topics.add(list[0].topic);
+    for (const key of evidence.connectOffsets.keys()) topics.add(topicOfKey(key));
+  } else {
+    for (const group of evidence.checkpoints.values()) for (const e of group.entries.values()) topics.add(e.checkpoint.topic);
+  }
+  return topics;
+}
+
+/**
+ * Forgets the entries of `side` about `topics`; returns how many went. A group keeps its newest
+ * checkpoint time (its checkpoint age) when its last entry goes.
+ */
+export function forgetTopics(evidence: Mm2Evidence, side: EvidenceSide, topics: ReadonlySet<string>): number {
+  if (topics.size === 0) return 0;
+  let removed = 0;
+  // Deleting the entry just visited is safe while iterating a Map.
+  if (side === 'source') {
+    for (const [key, list] of evidence.offsetSyncs) {
+      if (list[0] && topics.has(list[0].topic)) {
+        evidence.offsetSyncs.delete(key);
+        removed++;
+      }
+    }
+    for (const key of evidence.connectOffsets.keys()) {
+      if (topics.has(topicOfKey(key))) {
+        evidence.connectOffsets.delete(key);
+        removed++;
+      }
+    }
+  } else {
+    for (const group of evidence.checkpoints.values()) {
+      for (const [key, e] of group.entries) {
+        if (topics.has(e.checkpoint.topic)) {
+          group.entries.delete(key);
+          removed++;
+        }
+      }
+    }
+  }
+  return removed;
+}
+
+function topicOfKey(key: string): string {
+  return key.slice(0, key.lastIndexOf('\u0000'));
+}
+
+/**
  * Applies the records of one MM2 topic of kind `kind`, in offset order per partition, to
  * `evidence`. Returns the records that could not be decoded; tombstones (null values) of the
  * compacted topics are not errors.

@@ -4,6 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { CANNOT_JUDGE_REASONS } from '../core/countAudit.js';
 import type { BucketResult } from '../poller/countAuditor.js';
+import { GoneTopics } from '../core/goneTopics.js';
 
 export interface AuditMetrics {
   /** Newly decided buckets of one flow, oldest first, and how many still wait for MM2. */
@@ -74,6 +75,8 @@ export function createAuditMetrics(registry: Registry): AuditMetrics {
   });
   const lastTopics = new Map<string, Set<string>>();
   const lastNotJudged = new Map<string, { topic: string; reason: string }[]>();
+  /** Per flow, the topics with counter series, and which of them left the flow (deleted). */
+  const counted = new Map<string, { topics: Set<string>; gone: GoneTopics }>();
 
   return {
     record(source, target, results, pendingBuckets) {
@@ -101,11 +104,24 @@ export function createAuditMetrics(registry: Registry): AuditMetrics {
         }
       }
       // Counters exist from the first bucket on (also at 0), so rate() and increase() see them start.
+      let c = counted.get(flow);
+      if (!c) counted.set(flow, (c = { topics: new Set(), gone: new GoneTopics() }));
       for (const [topic, t] of perTopic) {
         const labels = { source, target, topic };
         missingTotal.inc(labels, t.missing);
         duplicatedTotal.inc(labels, t.duplicated);
         auditedTotal.inc(labels, t.records);
+        c.topics.add(topic);
+      }
+      // A deleted topic's counters would stay in memory and on /metrics for good (one series each
+      // per topic ever audited): they go once two decisions in a row did not audit the topic. The
+      // increase they saw stays in Prometheus; a topic created again starts from 0 (a counter reset).
+      for (const topic of c.gone.sweep(c.topics, (t) => perTopic.has(t))) {
+        const labels = { source, target, topic };
+        missingTotal.remove(labels);
+        duplicatedTotal.remove(labels);
+        auditedTotal.remove(labels);
+        c.topics.delete(topic);
       }
       for (const [result, n] of Object.entries(buckets)) if (n > 0) bucketsTotal.inc({ source, target, result }, n);
       if (!lastTopics.has(flow)) auditedFrom.set({ source, target }, results[0]!.startMs / 1000);

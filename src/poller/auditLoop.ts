@@ -8,6 +8,7 @@ import type { AuditConfig, FlowConfig, MirrorwatchConfig, Snapshot } from '../co
 import type { Telemetry } from '../core/telemetry.js';
 import type { KafkaPort, KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
+import { GoneTopics } from '../core/goneTopics.js';
 import { AuditReadError, CountAuditor } from './countAuditor.js';
 import type { AuditPort, AuditedPartition, BucketResult, PartitionVerdict } from './countAuditor.js';
 
@@ -65,6 +66,8 @@ interface FlowAudit {
   flow: FlowConfig;
   auditor: CountAuditor;
   topics: Map<string, AuditTotals>;
+  /** Topics of `topics` that left the flow (deleted): their totals go, the flow's totals keep them. */
+  goneTopics: GoneTopics;
   totals: AuditTotals;
   recent: AuditBucketView[];
   notJudged: AuditFlowView['notJudged'];
@@ -126,6 +129,7 @@ export class AuditLoop {
         now: this.now,
       }),
       topics: new Map(),
+      goneTopics: new GoneTopics(),
       totals: emptyTotals(),
       recent: [],
       notJudged: [],
@@ -182,8 +186,11 @@ export class AuditLoop {
   }
 
   private apply(f: FlowAudit, results: BucketResult[]): void {
+    if (results.length === 0) return;
+    const audited = new Set<string>();
     for (const b of results) {
       for (const p of b.partitions) {
+        audited.add(p.topic);
         let t = f.topics.get(p.topic);
         if (!t) f.topics.set(p.topic, (t = emptyTotals()));
         addVerdict(t, p.verdict);
@@ -192,6 +199,7 @@ export class AuditLoop {
       f.recent.push(bucketView(b));
       if (f.recent.length > RECENT_BUCKETS) f.recent.shift();
     }
+    for (const topic of f.goneTopics.sweep(f.topics.keys(), (t) => audited.has(t))) f.topics.delete(topic);
     const last = results[results.length - 1];
     if (last) {
       f.notJudged = last.partitions.flatMap((p) => (p.verdict.kind === 'cannot_judge' ? [{ topic: p.topic, partition: p.partition, reason: p.verdict.reason, detail: p.verdict.detail }] : []));

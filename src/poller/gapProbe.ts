@@ -105,6 +105,12 @@ export class GapProbe {
     }
     this.latest = latest;
     this.wanted = wanted;
+    // A refusal is remembered per topic: a deleted topic's would stay for good under topic churn.
+    if (snapshot.complete && this.deniedTopics.size > 0) {
+      const live = new Set<string>();
+      for (const flow of snapshot.flows) for (const t of flow.topics) live.add(`${flow.source}\u0000${t.topic}`);
+      for (const key of this.deniedTopics) if (!live.has(key)) this.deniedTopics.delete(key);
+    }
     // Evidence of a range no partition has any more (MM2 moved, flow gone) is worthless.
     for (const [fKey, checks] of this.checks) {
       const ranges = latest.get(fKey);

@@ -14,8 +14,8 @@ import { shardOwnership, type ShardOwnership } from '../core/shard.js';
 import type { MirrorwatchConfig, Snapshot } from '../core/types.js';
 import type { KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
-import { ClusterPoller, type ClusterPollerState } from './clusterPoller.js';
-import { applyMm2Records, emptyEvidence, resetEvidence, type Mm2Evidence, type Mm2Record } from '../core/mm2Evidence.js';
+import { ClusterPoller, type ClusterPollerState, type ClusterReading } from './clusterPoller.js';
+import { applyMm2Records, emptyEvidence, evidenceTopics, forgetTopics, resetEvidence, type EvidenceSide, type Mm2Evidence, type Mm2Record } from '../core/mm2Evidence.js';
 import { DecodeErrorReporter } from './decodeErrors.js';
 import { flowKey } from './evidence.js';
 import { planCluster, type ClusterPlan } from './plan.js';
@@ -23,6 +23,7 @@ import type { TailResult, TopicTail } from './tailer.js';
 import { buildSnapshot } from './snapshot.js';
 import { GapProbe } from './gapProbe.js';
 import { LossLedger } from './lossLedger.js';
+import { GoneTopics } from '../core/goneTopics.js';
 import type { ReplicationMemory } from '../core/replicationState.js';
 
 /** Default wait of one follow fetch at the broker: heartbeat age is then known to within about a second. */
@@ -67,6 +68,10 @@ export class Monitor {
   private followRebuildTimer: NodeJS.Timeout | null = null;
   /** Follow rounds of all clusters cause at most one snapshot rebuild per this many ms (the follow wait). */
   private readonly followRebuildEveryMs: number;
+  /** Per flow and side, topics of the evidence gone from that side's listings (see forgetDeletedTopics). */
+  private readonly goneTopics = new Map<string, GoneTopics>();
+  /** Per cluster, the reading forgetDeletedTopics last looked at. */
+  private readonly sweptReading = new Map<string, ClusterReading>();
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
@@ -186,10 +191,36 @@ export class Monitor {
     this.followRebuildTimer.unref?.();
   }
 
-  private onPolled(_state: ClusterPollerState): void {
+  private onPolled(state: ClusterPollerState): void {
     this.lastPollEnd = this.now();
+    this.forgetDeletedTopics(state);
     this.dirty = true;
     this.scheduleRebuild();
+  }
+
+  /**
+   * MM2 writes no tombstones for a deleted topic: its offset syncs, Connect offsets and checkpoints
+   * would stay in memory for good, a few hundred bytes per deleted topic. They go once two
+   * successful listings in a row of the cluster the topic lives on lacked it (GoneTopics).
+   */
+  private forgetDeletedTopics(state: ClusterPollerState): void {
+    const reading = state.reading;
+    if (!state.up || !reading || this.sweptReading.get(state.alias) === reading) return;
+    this.sweptReading.set(state.alias, reading);
+    for (const f of this.options.config.flows) {
+      const key = flowKey(f.source, f.target);
+      const evidence = this.evidence.get(key);
+      if (!evidence) continue;
+      const sides: EvidenceSide[] = [];
+      if (f.source === state.alias) sides.push('source');
+      if (f.target === state.alias) sides.push('target');
+      for (const side of sides) {
+        const goneKey = `${key}\u0000${side}`;
+        let gone = this.goneTopics.get(goneKey);
+        if (!gone) this.goneTopics.set(goneKey, (gone = new GoneTopics()));
+        forgetTopics(evidence, side, gone.sweep(evidenceTopics(evidence, side), (topic) => reading.topics.has(topic)));
+      }
+    }
   }
 
   private scheduleRebuild(): void {

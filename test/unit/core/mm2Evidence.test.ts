@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCheckpoint, encodeHeartbeat, encodeOffsetSync } from '../../../src/core/codecs/index.js';
-import { applyMm2Records, emptyEvidence, resetEvidence, SYNCS_KEPT, tpKey, type Mm2Record, type ReduceContext } from '../../../src/core/mm2Evidence.js';
+import { applyMm2Records, emptyEvidence, evidenceTopics, forgetTopics, resetEvidence, SYNCS_KEPT, tpKey, type Mm2Record, type ReduceContext } from '../../../src/core/mm2Evidence.js';
 
 const ctx: ReduceContext = { source: 'us-east' };
 let offset = 0;
@@ -84,5 +84,31 @@ describe('applyMm2Records', () => {
     resetEvidence(e, 'heartbeats');
     expect(e.heartbeatMs).toBeNull();
     expect(e.connectOffsets.size).toBe(1);
+  });
+});
+
+describe('forgetTopics', () => {
+  it('drops the offset syncs and Connect offsets of the given topics only', () => {
+    const e = emptyEvidence();
+    const sync = (topic: string, partition: number) => record(encodeOffsetSync({ topic, partition, upstreamOffset: 5, downstreamOffset: 5 }));
+    const connect = (topic: string, partition: number) => record(json(['MirrorSourceConnector', { cluster: 'us-east', topic, partition }], { offset: 4 }));
+    applyMm2Records(e, 'offset-syncs', [sync('a', 0), sync('a', 1), sync('a.b', 0), sync('c', 0)], ctx);
+    applyMm2Records(e, 'connect-offsets', [connect('a', 0), connect('a.b', 0), connect('c', 2)], ctx);
+    expect(evidenceTopics(e, 'source')).toEqual(new Set(['a', 'a.b', 'c']));
+    expect(forgetTopics(e, 'target', new Set(['a', 'c']))).toBe(0);
+    expect(forgetTopics(e, 'source', new Set(['a', 'c']))).toBe(5);
+    expect([...e.offsetSyncs.keys()]).toEqual([tpKey('a.b', 0)]);
+    expect([...e.connectOffsets.keys()]).toEqual([tpKey('a.b', 0)]);
+    expect(evidenceTopics(e, 'source')).toEqual(new Set(['a.b']));
+  });
+
+  it('drops the checkpoints of the given remote topics, keeping each group and its newest record time', () => {
+    const e = emptyEvidence();
+    const cp = (topic: string, ts: number) => record(encodeCheckpoint({ group: 'billing', topic, partition: 0, upstreamOffset: 5, downstreamOffset: 5, metadata: '' }), 0, ts);
+    applyMm2Records(e, 'checkpoints', [cp('us-east.a', 100), cp('us-east.b', 300)], ctx);
+    expect(evidenceTopics(e, 'target')).toEqual(new Set(['us-east.a', 'us-east.b']));
+    expect(forgetTopics(e, 'source', new Set(['us-east.a']))).toBe(0);
+    expect(forgetTopics(e, 'target', new Set(['us-east.a', 'us-east.b']))).toBe(2);
+    expect(e.checkpoints.get('billing')).toEqual({ lastRecordMs: 300, entries: new Map() });
   });
 });

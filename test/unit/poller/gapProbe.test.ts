@@ -109,5 +109,9 @@ describe('GapProbe without Read on a topic', () => {
     expect(calls).toHaveLength(1);
     expect(errors).toEqual([]);
     expect(probe.checksFor('us-east', 'us-west')).toBeUndefined();
+    // The topic is deleted: its refusal is forgotten with it (topic churn must not pile them up).
+    expect(probe['deniedTopics'].size).toBe(1);
+    probe.plan(makeSnapshot({ flows: [{ source: 'us-east', target: 'us-west', topics: [{ topic: 'other', partitions: [{ partition: 0 }] }] }] }));
+    expect(probe['deniedTopics'].size).toBe(0);
   });
 });
