@@ -93,7 +93,8 @@ export function shardOwnership(spec: ShardSpec = UNSHARDED): ShardOwnership {
       let owned = topics.get(key);
       if (owned === undefined) {
         owned = shardHash(key) % spec.count === spec.index;
-        if (topics.size > 1_000_000) topics.clear();
+        // Bounded: deleted topics would otherwise stay in it forever (about 100 bytes each).
+        if (topics.size > 100_000) topics.clear();
         topics.set(key, owned);
       }
       return owned;
