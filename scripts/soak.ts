@@ -28,7 +28,6 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDuration } from '../src/config/duration.js';
-import { ensureKafka } from '../test/harness/install.js';
 import { startSecureCluster } from '../test/harness/secure.js';
 import type { SecureCluster } from '../test/harness/secure.js';
 import { connectHeapProbe } from './soak/heapProbe.js';
@@ -326,21 +325,8 @@ async function startMirrorwatch(dir: string, east: KafkaCluster, west: KafkaClus
 }
 
 /** Changes the SCRAM-SHA-512 password of SECURE_USER on the broker (Kafka's ConfigCommand). */
-async function setScramPassword(cluster: KafkaCluster, version: string | undefined, password: string): Promise<void> {
-  const install = await ensureKafka(version);
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  // The tool moved from kafka.admin (Scala, 3.x) to org.apache.kafka.tools (4.x).
-  const mainClass = Number(install.version.split('.')[0]) >= 4 ? 'org.apache.kafka.tools.ConfigCommand' : 'kafka.admin.ConfigCommand';
-  const args = ['-Xmx256m', '-cp', install.classpath, mainClass, '--bootstrap-server', cluster.bootstrap, '--alter', '--entity-type', 'users', '--entity-name', SECURE_USER, '--add-config', `SCRAM-SHA-512=[password=${password}]`];
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, output: out }));
-  });
-  if (code !== 0) throw new Error(`ConfigCommand exited ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+async function setScramPassword(cluster: KafkaCluster, password: string): Promise<void> {
+  await cluster.runTool('ConfigCommand', ['--bootstrap-server', cluster.bootstrap, '--alter', '--entity-type', 'users', '--entity-name', SECURE_USER, '--add-config', `SCRAM-SHA-512=[password=${password}]`]);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -457,9 +443,9 @@ async function main(): Promise<number> {
         say(`SASL cluster: mirrorwatch's password made wrong for ${opts.passwordForMs / 1000} s`);
         events.push({ atMin: atMin(), kind: 'wrong-password' });
         passwordEpisode = (async () => {
-          await setScramPassword(secure, opts.version, `soak-${process.pid}-wrong-${passwordEpisodes}`);
+          await setScramPassword(secure, `soak-${process.pid}-wrong-${passwordEpisodes}`);
           await sleep(opts.passwordForMs);
-          await setScramPassword(secure, opts.version, SECURE_PASSWORD);
+          await setScramPassword(secure, SECURE_PASSWORD);
         })().then(
           () => {
             passwordEpisodes++;
