@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import './kafkajsQuiet.js';
 import { closeClients } from './clients.js';
 import type { ClusterRef } from './clients.js';
 import { ensureKafka } from './install.js';
