@@ -37,7 +37,7 @@ export interface FlowSetChange {
   added: TrackedFlow[];
   returned: TrackedFlow[];
   vanished: TrackedFlow[];
-  /** Still active, but what mirrorwatch derives from the evidence changed (heartbeats, offset-syncs location). */
+  /** Still active, but the offset-syncs location the evidence shows changed (the flow is read again). */
   changed: TrackedFlow[];
 }
 
@@ -64,7 +64,7 @@ export function updateFlowSet(known: readonly TrackedFlow[], found: readonly Dis
     if (f) {
       const next: TrackedFlow = { ...k, state: 'active', heartbeats: f.heartbeats, offsetSyncsTopicLocation: f.offsetSyncsTopicLocation, lastSeenMs: nowMs, vanishedAtMs: null, missedRounds: 0, evidence: evidenceTopics(f) };
       if (k.state === 'vanished') change.returned.push(next);
-      else if (k.heartbeats !== next.heartbeats || k.offsetSyncsTopicLocation !== next.offsetSyncsTopicLocation) change.changed.push(next);
+      else if (k.offsetSyncsTopicLocation !== next.offsetSyncsTopicLocation) change.changed.push(next);
       flows.push(next);
       continue;
     }
@@ -103,14 +103,20 @@ export function updateFlowSet(known: readonly TrackedFlow[], found: readonly Dis
 
 export const changed = (c: FlowSetChange): boolean => c.added.length + c.returned.length + c.vanished.length + c.changed.length > 0;
 
-/** The configuration the monitor watches an active discovered flow with (MM2's topic filter defaults, the default bounds). */
+/**
+ * The configuration the monitor watches an active discovered flow with (MM2's topic filter
+ * defaults, the default bounds). Heartbeats are `auto`: expected once the remote heartbeats topic
+ * exists or a heartbeat was seen. MM2 creates that topic a little after the checkpoints topic, so
+ * a flow found early would otherwise flip from "no heartbeats" to "heartbeats" and be read anew.
+ */
 export function discoveredFlowConfig(f: TrackedFlow, d: DiscoveryConfig, bounds: { maxLagRecords: number; maxHeartbeatAgeSeconds: number }): FlowConfig {
   return {
     source: f.source,
     target: f.target,
     topics: [...d.topics],
     topicsExclude: [...d.topicsExclude],
-    heartbeatsExpected: f.heartbeats,
+    heartbeatsExpected: true,
+    heartbeatsAuto: true,
     offsetSyncsTopicLocation: f.offsetSyncsTopicLocation,
     groups: [],
     maxLagRecords: bounds.maxLagRecords,

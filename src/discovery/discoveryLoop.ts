@@ -169,7 +169,7 @@ export class DiscoveryLoop {
       for (const f of c.vanished) {
         logger.warn({ flow: flowName(f) }, `discovery: flow ${flowName(f)} vanished: MM2's topics for it (${f.evidence.join(', ')}) are gone from both clusters; no longer watched, reported as vanished`);
       }
-      for (const f of c.changed) logger.info({ flow: flowName(f) }, `discovery: flow ${flowName(f)} changed (heartbeats ${f.heartbeats ? 'copied' : 'not copied'}, offset syncs on ${f.offsetSyncsTopicLocation})`);
+      for (const f of c.changed) logger.info({ flow: flowName(f) }, `discovery: flow ${flowName(f)} keeps its offset syncs on the ${f.offsetSyncsTopicLocation} cluster: read again`);
       if (changed(c) || policyMoved) this.options.onFlows(this.activeFlowConfigs(), this.policy.policy);
     }
     this.lastRunMs = nowMs;

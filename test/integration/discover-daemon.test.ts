@@ -3,6 +3,9 @@
 // us-west once MM2 runs it and reports its lag, shows us-west -> us-east when MM2 is restarted
 // with both directions, and reports us-west -> us-east vanished once MM2 runs only the first flow
 // again and that flow's MM2 topics were deleted (remote heartbeats, checkpoints, offset syncs).
+// Disabling a flow in mm2.properties is not enough to stop it: MM2 (4.3 here) restarts the
+// connectors it finds in the herder's Connect config topic, which then recreate the flow's
+// topics. The flow is stopped for good by deleting its herder's Connect topics too.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryView } from '../../src/discovery/discoveryLoop.js';
@@ -136,6 +139,10 @@ describe('mirrorwatch daemon with flows: discover on real MM2', () => {
       [east, `${WEST}.heartbeats`],
       [east, `${WEST}.checkpoints.internal`],
       [west, `mm2-offset-syncs.${EAST}.internal`],
+      // Herder us-west->us-east's connectors: else MM2 would run the disabled flow on (see the top).
+      [east, `mm2-configs.${WEST}.internal`],
+      [east, `mm2-offsets.${WEST}.internal`],
+      [east, `mm2-status.${WEST}.internal`],
     ];
     for (const [c, t] of doomed) await deleteTopic(c, t);
     await waitUntil('the deleted MM2 topics to be gone', async () => {
@@ -169,8 +176,11 @@ describe('mirrorwatch daemon with flows: discover on real MM2', () => {
     // The remaining flow is still watched live.
     await produce(east, 'orders', { partition: 1, count: 4, keyPrefix: 'after' });
     await waitCaughtUp(EAST, WEST, 'orders', ORDERS.map((n, p) => n + (MORE_ORDERS[p] ?? 0) + (p === 1 ? 4 : 0)));
+    // Still vanished (MM2 did not bring it back), reported once.
+    expect(states(await discovery())).toEqual({ [EAST_WEST]: 'active', [WEST_EAST]: 'vanished' });
     const log = readFileSync(mw.logFile, 'utf8');
     expect(log.split('\n').filter((l) => l.includes(`flow ${WEST_EAST} vanished`))).toHaveLength(1);
+    expect(log).not.toContain(`flow ${WEST_EAST} is back`);
     expect(log).toContain(`discovery: new flow ${EAST_WEST}`);
   });
 });

@@ -77,23 +77,27 @@ describe('updateFlowSet', () => {
     expect(set[0]!.missedRounds).toBe(0);
   });
 
-  it('reports a change of heartbeats or offset-syncs location of a known flow', () => {
-    const set = updateFlowSet([], [found('a', 'b')], BOTH, 1).flows;
-    const r = updateFlowSet(set, [found('a', 'b', { heartbeats: false, offsetSyncsTopicLocation: 'target' })], BOTH, 2);
-    expect(r.change.changed.map((f) => [f.heartbeats, f.offsetSyncsTopicLocation])).toEqual([[false, 'target']]);
-    expect(updateFlowSet(r.flows, [found('a', 'b', { heartbeats: false, offsetSyncsTopicLocation: 'target' })], BOTH, 3).change.changed).toEqual([]);
+  it('reports a change of the offset-syncs location of a known flow; heartbeats seen later are no change', () => {
+    const set = updateFlowSet([], [found('a', 'b', { heartbeats: false })], BOTH, 1).flows;
+    const hb = updateFlowSet(set, [found('a', 'b')], BOTH, 2);
+    expect(hb.change.changed).toEqual([]);
+    expect(hb.flows[0]!.heartbeats).toBe(true);
+    const r = updateFlowSet(hb.flows, [found('a', 'b', { offsetSyncsTopicLocation: 'target' })], BOTH, 3);
+    expect(r.change.changed.map((f) => f.offsetSyncsTopicLocation)).toEqual(['target']);
+    expect(updateFlowSet(r.flows, [found('a', 'b', { offsetSyncsTopicLocation: 'target' })], BOTH, 4).change.changed).toEqual([]);
   });
 });
 
 describe('discoveredFlowConfig', () => {
-  it('watches every topic with the discovery filter and what the evidence says about heartbeats and offset syncs', () => {
+  it('watches every topic with the discovery filter, heartbeats auto and the offset-syncs location found', () => {
     const [f] = updateFlowSet([], [found('a', 'b', { heartbeats: false, offsetSyncsTopicLocation: 'target' })], BOTH, 1).flows;
     expect(discoveredFlowConfig(f!, { intervalMs: 1000, policyConfigured: false, topics: ['.*'], topicsExclude: ['__.*'] }, { maxLagRecords: 0, maxHeartbeatAgeSeconds: 30 })).toEqual({
       source: 'a',
       target: 'b',
       topics: ['.*'],
       topicsExclude: ['__.*'],
-      heartbeatsExpected: false,
+      heartbeatsExpected: true,
+      heartbeatsAuto: true,
       offsetSyncsTopicLocation: 'target',
       groups: [],
       maxLagRecords: 0,

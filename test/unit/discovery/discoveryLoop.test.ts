@@ -86,7 +86,7 @@ describe('DiscoveryLoop', () => {
     k.topics.b = ['a.checkpoints.internal', 'a.heartbeats', 'a.orders', 'heartbeats'];
     now += 1000;
     await loop.runOnce();
-    expect(handed.map((h) => h.flows.map((f) => `${f.source}->${f.target}:${f.heartbeatsExpected}`))).toEqual([['a->b:true']]);
+    expect(handed.map((h) => h.flows.map((f) => `${f.source}->${f.target}:${f.heartbeatsAuto}`))).toEqual([['a->b:true']]);
     expect(handed[0]!.policy).toEqual({ kind: 'default', separator: '.' });
     expect(loop.notReadyReason()).toBeNull();
     expect(loop.view().flows).toMatchObject([{ source: 'a', target: 'b', state: 'active', evidence: ['b:a.checkpoints.internal', 'b:a.heartbeats'] }]);
