@@ -72,3 +72,16 @@ describe('flows: discover', () => {
     expect(problems(`${CLUSTERS}flows: discover\ndiscovery:\n  intervall: 5s\n`)).toEqual(['discovery.intervall: unknown key (did you mean "interval"?)']);
   });
 });
+
+describe('check-config with flows: discover', () => {
+  it('config/examples/discover.yaml is OK and says the flows are found at run time', async () => {
+    const { runCheckConfig } = await import('../../../src/cli/checkConfigCommand.js');
+    let out = '';
+    let err = '';
+    const code = runCheckConfig({ config: 'config/examples/discover.yaml' }, {}, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain("flows: discovered at run time from MM2's topics, every 60s (topics .*; exclude mm2.*\\.internal, .*\\.replica, __.*)");
+    expect(out).toContain('replication policy: default (separator ".") until discovery infers one (replicationPolicy not set)');
+  });
+});
