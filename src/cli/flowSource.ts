@@ -52,6 +52,7 @@ function findFlow(config: MirrorwatchConfig, ref: FlowRef): FlowConfig {
     // flows: discover: any pair of configured clusters, watched as the daemon watches a discovered flow.
     return { source: ref.source, target: ref.target, topics: [...d.topics], topicsExclude: [...d.topicsExclude], heartbeatsExpected: true, heartbeatsAuto: true, offsetSyncsTopicLocation: 'source', groups: [], maxLagRecords: DEFAULTS.maxLagRecords, maxHeartbeatAgeSeconds: DEFAULTS.maxHeartbeatAgeSeconds };
   }
+  if (!flow && d) throw new UsageError(`flow ${flowName(ref)}: ${config.file} has flows: discover, which watches pairs of its clusters (${config.clusters.map((c) => c.alias).join(', ')})`);
   if (!flow) {
     const known = config.flows.map(flowName).join(', ') || 'none';
     throw new UsageError(`flow ${flowName(ref)} is not in ${config.file} (its flows: ${known})`);

@@ -85,3 +85,27 @@ describe('check-config with flows: discover', () => {
     expect(out).toContain('replication policy: default (separator ".") until discovery infers one (replicationPolicy not set)');
   });
 });
+
+describe('lag/wait -c FILE --flow with flows: discover', () => {
+  it('watches any pair of the configured clusters, and names them for a pair that is not', async () => {
+    const { configFlowSource } = await import('../../../src/cli/flowSource.js');
+    const { createLogger } = await import('../../../src/log.js');
+    const { Writable } = await import('node:stream');
+    const config = load(`${CLUSTERS}flows: discover\n`);
+    const logger = createLogger('fatal', new Writable({ write: (_c, _e, done) => done() }));
+    const opened: string[] = [];
+    const source = configFlowSource(config, { source: 'us-west', target: 'us-east' }, {
+      logger,
+      portFactory: (c) => {
+        opened.push(c.alias);
+        const none = () => Promise.reject(new Error('no Kafka in unit tests'));
+        return { alias: c.alias, connect: none, close: async () => {}, listTopics: none, fetchOffsets: none, fetchCommittedOffsets: none, fetchOffsetsForTimes: none, fetch: none };
+      },
+    });
+    expect(source.origin).toBe('clusters us-east and us-west');
+    expect(opened.sort()).toEqual(['us-east', 'us-west']);
+    expect(() => configFlowSource(config, { source: 'us-east', target: 'mars' }, { logger })).toThrow(
+      /^flow us-east->mars: .*c\.yaml has flows: discover, which watches pairs of its clusters \(us-east, us-west\)$/,
+    );
+  });
+});
