@@ -183,4 +183,30 @@ describe('mirrorwatch daemon with flows: discover on real MM2', () => {
     expect(log).not.toContain(`flow ${WEST_EAST} is back`);
     expect(log).toContain(`discovery: new flow ${EAST_WEST}`);
   });
+
+  it('us-west down: discovery counts and shows it, logs it once, and keeps the flows as they were', async () => {
+    const before = await discovery();
+    await west.stop();
+    const v = await waitUntil('discovery to fail on us-west three times', async () => {
+      const d = await discovery();
+      const w = d.clusters.find((c) => c.cluster === WEST)!;
+      const errors = gauge((await scrapeMetrics(mw.url)).exposition, 'mirrorwatch_discovery_errors_total', { cluster: WEST }) ?? 0;
+      return !w.read && errors >= 3 ? pass({ d, errors }) : fail({ clusters: d.clusters, errors });
+    }, { timeoutMs: 90_000 });
+    expect(states(v.d)).toEqual({ [EAST_WEST]: 'active', [WEST_EAST]: 'vanished' });
+    expect(v.d.flows.find((f) => `${f.source}->${f.target}` === EAST_WEST)!.firstSeenAt).toBe(before.flows.find((f) => `${f.source}->${f.target}` === EAST_WEST)!.firstSeenAt);
+    expect(v.d.reasons.some((r) => r.startsWith(`cluster ${WEST} could not be read: `))).toBe(true);
+    expect(await watched()).toEqual([EAST_WEST]);
+    expect(await discoveredGauge(EAST_WEST, 'active')).toBe(1);
+
+    await west.start();
+    await waitUntil('discovery to read us-west again', async () => {
+      const d = await discovery();
+      return d.clusters.every((c) => c.read) ? pass(d) : fail(d.clusters);
+    }, { timeoutMs: 90_000 });
+    expect(states(await discovery())).toEqual({ [EAST_WEST]: 'active', [WEST_EAST]: 'vanished' });
+    const log = readFileSync(mw.logFile, 'utf8');
+    expect(log.split('\n').filter((l) => l.includes(`discovery cannot read cluster ${WEST}`))).toHaveLength(1);
+    expect(log).toContain(`discovery reads cluster ${WEST} again`);
+  });
 });
