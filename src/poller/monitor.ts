@@ -44,6 +44,15 @@ export class Monitor {
   /** The configuration in force: the one given, with the flows and policy of the last setFlows(). */
   private config: MirrorwatchConfig;
   private readonly planCtx: PlanContext;
+  /** Bumped by setFlows(); per cluster, the value when its latest poll was planned. */
+  private flowGeneration = 0;
+  private readonly plannedGeneration = new Map<string, number>();
+  /**
+   * Flows setFlows() added or changed, left out of snapshots until both their clusters finished a
+   * poll planned with them: before that, the readings lack their topics, and a snapshot would
+   * report remote topics missing that were never asked for.
+   */
+  private readonly pendingFlows = new Map<string, { generation: number; clusters: Set<string> }>();
   private readonly pollers: ClusterPoller[];
   private readonly evidence = new Map<string, Mm2Evidence>();
   private readonly decodeErrors: DecodeErrorReporter;
@@ -100,7 +109,10 @@ export class Monitor {
         logger,
         telemetry,
         now: this.now,
-        plan: (alias, topics) => planCluster(planCtx, alias, topics),
+        plan: (alias, topics) => {
+          this.plannedGeneration.set(alias, this.flowGeneration);
+          return planCluster(planCtx, alias, topics);
+        },
         onPolled: (state) => this.onPolled(state),
         onTailed: (alias, plan, result) => this.applyTail(alias, plan, result),
         afterOffsets: (port, offsets, deadlineMs) => gapProbe.probe(port, cluster.alias, offsets, deadlineMs, this.now),
@@ -140,6 +152,7 @@ export class Monitor {
     const policyChanged = JSON.stringify(policy) !== JSON.stringify(this.config.replicationPolicy);
     this.config = { ...this.config, flows: [...flows], replicationPolicy: policy };
     if (policyChanged) this.currentPolicy = createReplicationPolicy(policy);
+    const generation = ++this.flowGeneration;
     const keep = new Set<string>();
     for (const f of flows) {
       const key = flowKey(f.source, f.target);
@@ -148,6 +161,7 @@ export class Monitor {
       // Remote topic names follow the policy: what was read under another one may not fit.
       if (!old || policyChanged || JSON.stringify(old) !== JSON.stringify(f)) {
         this.forgetFlow(key);
+        this.pendingFlows.set(key, { generation, clusters: new Set([f.source, f.target]) });
         // Its MM2 topics may be tailed already (for it before, or for another flow): read them again.
         for (const ref of Object.values(flowMm2Topics(f, this.currentPolicy))) this.pollerOf(ref.cluster)?.forgetTails([ref.topic]);
       }
@@ -165,6 +179,7 @@ export class Monitor {
   }
 
   private forgetFlow(key: string): void {
+    this.pendingFlows.delete(key);
     this.evidence.delete(key);
     this.replication.delete(key);
     for (const k of [...this.goneTopics.keys()]) if (k.startsWith(`${key}\u0000`)) this.goneTopics.delete(k);
@@ -253,6 +268,12 @@ export class Monitor {
 
   private onPolled(state: ClusterPollerState): void {
     this.lastPollEnd = this.now();
+    // A failed poll counts too: a cluster that is down is what the new flow's snapshot must say.
+    const planned = this.plannedGeneration.get(state.alias) ?? -1;
+    for (const [key, p] of this.pendingFlows) {
+      if (planned >= p.generation || !state.up) p.clusters.delete(state.alias);
+      if (p.clusters.size === 0) this.pendingFlows.delete(key);
+    }
     this.forgetDeletedTopics(state);
     this.dirty = true;
     this.scheduleRebuild();
@@ -327,8 +348,10 @@ export class Monitor {
   private rebuild(): Snapshot {
     this.dirty = false;
     this.lastRebuildMs = this.now();
+    const pending = this.pendingFlows;
+    const config = pending.size === 0 ? this.config : { ...this.config, flows: this.config.flows.filter((f) => !pending.has(flowKey(f.source, f.target))) };
     const snapshot = buildSnapshot({
-      config: this.config,
+      config,
       policy: this.currentPolicy,
       clusters: this.pollers.map((p) => p.state),
       evidence: this.evidence,
