@@ -84,7 +84,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         auditLoop?.setFlows(flows);
       },
       onDiscovered: (flows, atMs, failed) => {
-        discoveryMetrics.flows(flows);
+        // Every shard discovers (to know its flows); the flow set is exported once, like the regions map.
+        if ((config.shard?.index ?? 0) === 0) discoveryMetrics.flows(flows);
         discoveryMetrics.ran(atMs, failed);
       },
     });
