@@ -12,6 +12,8 @@ import { Monitor } from './poller/monitor.js';
 import { AuditLoop } from './poller/auditLoop.js';
 import { resolveAuditConfig } from './config/load.js';
 import { createAuditMetrics } from './metrics/auditMetrics.js';
+import { DiscoveryLoop } from './discovery/discoveryLoop.js';
+import { createDiscoveryMetrics } from './metrics/discoveryMetrics.js';
 import { REVISION, VERSION } from './version.js';
 
 export interface DaemonOptions {
@@ -29,6 +31,8 @@ export interface Daemon {
   readonly metrics: Metrics;
   /** The count audit, when enabled. */
   readonly audit: AuditLoop | null;
+  /** Run-time discovery of the flows (`flows: discover`). */
+  readonly discovery: DiscoveryLoop | null;
   latest(): Snapshot | null;
   stop(): Promise<void>;
 }
@@ -53,7 +57,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // The count audit runs beside the polls, on ports of its own (docs/audit.md).
   const auditConfig = config.audit ?? resolveAuditConfig(undefined);
   let audit: AuditLoop | null = null;
-  if (auditConfig.enabled && config.flows.length > 0) {
+  if (auditConfig.enabled && (config.flows.length > 0 || config.discovery)) {
     const auditMetrics = createAuditMetrics(metrics.registry);
     audit = new AuditLoop({
       config,
@@ -66,27 +70,50 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
   }
   const auditLoop = audit;
+  let discovery: DiscoveryLoop | null = null;
+  if (config.discovery) {
+    const discoveryMetrics = createDiscoveryMetrics(metrics.registry);
+    discovery = new DiscoveryLoop({
+      config,
+      discovery: config.discovery,
+      portFactory: options.portFactory ?? createKafkajsPort,
+      logger,
+      telemetry: metrics.telemetry,
+      onFlows: (flows, policy) => {
+        monitor.setFlows(flows, policy);
+        auditLoop?.setFlows(flows);
+      },
+      onDiscovered: (flows, atMs, failed) => {
+        // Every shard discovers (to know its flows); the flow set is exported once, like the regions map.
+        if ((config.shard?.index ?? 0) === 0) discoveryMetrics.flows(flows);
+        discoveryMetrics.ran(atMs, failed);
+      },
+    });
+  }
+  const discoveryLoop = discovery;
   const http: HttpServer = createHttpServer({
     host: options.httpHost ?? config.http.host,
     port: options.httpPort ?? config.http.port,
     logger,
     metrics,
     getSnapshot: () => monitor.latest(),
-    getConfigSummary: () => redactConfig(config),
+    getConfigSummary: () => redactConfig({ ...config, flows: [...monitor.flows], replicationPolicy: monitor.replicationPolicy }),
     isAlive: () => monitor.isAlive(),
     version: VERSION,
     ...(config.http.tls ? { tls: config.http.tls } : {}),
     ...(config.http.basicAuthUsers ? { basicAuthUsers: config.http.basicAuthUsers } : {}),
     ...(auditLoop ? { getAudit: () => auditLoop.view() } : {}),
+    ...(discoveryLoop ? { getDiscovery: () => discoveryLoop.view(), notReadyReason: () => discoveryLoop.notReadyReason() } : {}),
   });
   const address = await http.start();
   monitor.start();
   auditLoop?.start();
+  discoveryLoop?.start();
   logger.info(
     {
       url: address.url,
       clusters: config.clusters.map((c) => c.alias),
-      flows: config.flows.map((f) => `${f.source}->${f.target}`),
+      flows: config.discovery ? `discovered every ${config.discovery.intervalMs / 1000}s` : config.flows.map((f) => `${f.source}->${f.target}`),
       pollIntervalMs: config.poll.intervalMs,
       ...(config.shard && config.shard.count > 1 ? { shard: `${config.shard.index}/${config.shard.count}` } : {}),
     },
@@ -99,10 +126,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     monitor,
     metrics,
     audit: auditLoop,
+    discovery: discoveryLoop,
     latest: () => monitor.latest(),
     stop() {
       stopping ??= (async () => {
-        await Promise.all([monitor.stop(1500), auditLoop?.stop()]);
+        await Promise.all([monitor.stop(1500), auditLoop?.stop(), discoveryLoop?.stop()]);
         await http.close();
         logger.info('mirrorwatch stopped');
       })();

@@ -57,8 +57,11 @@ export function runCheckConfig(
       `flow ${f.source}->${f.target}: topics ${f.topics.join(', ')}; exclude ${f.topicsExclude.join(', ') || '-'}; heartbeats ${hb}; offset syncs on ${f.offsetSyncsTopicLocation}${connect}`,
     );
   }
+  const d = config.discovery;
+  if (d) lines.push(`flows: discovered at run time from MM2's topics, every ${d.intervalMs / 1000}s (topics ${d.topics.join(', ')}; exclude ${d.topicsExclude.join(', ') || '-'})`);
   const p = config.replicationPolicy;
-  lines.push(`replication policy: ${p.kind} (separator "${p.separator}"${p.internalTopicSeparatorEnabled === false ? ', internal topics keep "."' : ''})`);
+  const inferred = d && !d.policyConfigured ? ' until discovery infers one (replicationPolicy not set)' : '';
+  lines.push(`replication policy: ${p.kind} (separator "${p.separator}"${p.internalTopicSeparatorEnabled === false ? ', internal topics keep "."' : ''})${inferred}`);
   if (config.shard && config.shard.count > 1) {
     lines.push(`shard ${config.shard.index} of ${config.shard.count} (0-based): the (flow, topic) pairs and flows whose hash falls to this shard (docs/sharding.md)`);
   }

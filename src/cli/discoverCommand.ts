@@ -11,7 +11,7 @@ import type { KafkaPort } from '../kafka/port.js';
 import { createLogger } from '../log.js';
 import { EXIT_NOT_MET, EXIT_OK, EXIT_USAGE, UsageError } from './args.js';
 import { usageExit, type CommandIo } from './commandIo.js';
-import { observeCluster } from './discoverRead.js';
+import { observeCluster } from '../discovery/observeCluster.js';
 import { discoveredYaml, formatDiscovery, formatLooked, type BootstrapSpec } from './discoverReport.js';
 
 export interface DiscoverOptions {

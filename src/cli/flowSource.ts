@@ -1,6 +1,7 @@
 // Where the runbook commands get a flow's figures from: the clusters themselves (-c FILE: the same
 // Monitor the daemon runs, polled on demand) or a running mirrorwatch (--url: its JSON API). Both
 // yield the same FlowReading, so lag, wait and verify do not care which.
+import { DEFAULTS } from '../config/defaults.js';
 import type { ClusterConfig, FlowConfig, FlowStatus, MirrorwatchConfig, PartitionRegion, PartitionStatus } from '../core/types.js';
 import { createKafkajsPort } from '../kafka/kafkajsPort.js';
 import type { KafkaPort, KafkaPortFactory } from '../kafka/port.js';
@@ -46,6 +47,12 @@ const flowName = (f: FlowRef): string => `${f.source}->${f.target}`;
 
 function findFlow(config: MirrorwatchConfig, ref: FlowRef): FlowConfig {
   const flow = config.flows.find((f) => f.source === ref.source && f.target === ref.target);
+  const d = config.discovery;
+  if (!flow && d && [ref.source, ref.target].every((a) => config.clusters.some((c) => c.alias === a))) {
+    // flows: discover: any pair of configured clusters, watched as the daemon watches a discovered flow.
+    return { source: ref.source, target: ref.target, topics: [...d.topics], topicsExclude: [...d.topicsExclude], heartbeatsExpected: true, heartbeatsAuto: true, offsetSyncsTopicLocation: 'source', groups: [], maxLagRecords: DEFAULTS.maxLagRecords, maxHeartbeatAgeSeconds: DEFAULTS.maxHeartbeatAgeSeconds };
+  }
+  if (!flow && d) throw new UsageError(`flow ${flowName(ref)}: ${config.file} has flows: discover, which watches pairs of its clusters (${config.clusters.map((c) => c.alias).join(', ')})`);
   if (!flow) {
     const known = config.flows.map(flowName).join(', ') || 'none';
     throw new UsageError(`flow ${flowName(ref)} is not in ${config.file} (its flows: ${known})`);

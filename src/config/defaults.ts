@@ -27,6 +27,8 @@ export const DEFAULTS = {
   /** The MirrorMaker 2 (Kafka) version assumed where nothing says which one runs. */
   mm2Version: '4.0',
   replicationSeparator: '.',
+  /** `flows: discover`: MM2's topics are read again this often (a few requests per cluster). */
+  discoveryIntervalMs: 60_000,
   audit: {
     enabled: true,
     bucketMs: 60_000,

@@ -10,10 +10,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import type { AuditConfig, ConfigWarning, FlowConfig, MirrorwatchConfig, PartitionRegion, ReplicationPolicyConfig } from '../core/types.js';
+import type { AuditConfig, ConfigWarning, DiscoveryConfig, FlowConfig, MirrorwatchConfig, PartitionRegion, ReplicationPolicyConfig } from '../core/types.js';
 import { DEFAULTS, topicsExcludeDefault } from './defaults.js';
 import type { ClusterDraft, FileRef, FlowDraft, MskIamDraft, OAuthDraft, SaslDraft, TlsDraft, Where } from './drafts.js';
 import { formatDuration } from './duration.js';
+import { editDistance } from './editDistance.js';
 import { resolveHttpProtection } from './httpProtection.js';
 import { importMm2Properties, type Mm2Import } from './mm2Import.js';
 import { ConfigError, type ConfigProblem } from './problems.js';
@@ -76,8 +77,11 @@ function fromYaml(file: string, text: string, env: NodeJS.ProcessEnv): Mirrorwat
     if (imported.problems.length > 0) throw new ConfigError(imported.problems);
     return build(file, {}, imported, env);
   }
-  const parsed = configSchema.safeParse(doc, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(schemaProblems(parsed.error, file));
+  const flowsSetting = takeFlowsDiscover(doc as Record<string, unknown>, file);
+  const parsed = configSchema.safeParse(flowsSetting.rest, { reportInput: true });
+  if (!parsed.success || flowsSetting.problems.length > 0) {
+    throw new ConfigError([...flowsSetting.problems, ...(parsed.success ? [] : schemaProblems(parsed.error, file))]);
+  }
   const cfg = parsed.data;
   let imported: Mm2Import | undefined;
   if (cfg.mm2Properties !== undefined) {
@@ -94,7 +98,26 @@ function fromYaml(file: string, text: string, env: NodeJS.ProcessEnv): Mirrorwat
     imported = importReferenced(bytes, propsFile, env, cfg.mm2Version);
     if (imported.problems.length > 0) throw new ConfigError(imported.problems);
   }
-  return build(file, cfg, imported, env);
+  return build(file, cfg, imported, env, flowsSetting.discover);
+}
+
+const DISCOVER = 'discover';
+
+/**
+ * `flows: discover` instead of a list: taken out before the schema sees the file, so that a list
+ * of flows keeps the schema's detailed messages. Any other text is an error that says both forms.
+ */
+export function takeFlowsDiscover(doc: Record<string, unknown>, file: string): { rest: Record<string, unknown>; discover: boolean; problems: ConfigProblem[] } {
+  const value = doc.flows;
+  if (typeof value !== 'string') return { rest: doc, discover: false, problems: [] };
+  const { flows: _flows, ...rest } = doc;
+  if (value.trim() === DISCOVER) return { rest, discover: true, problems: [] };
+  const near = editDistance(value.trim().toLowerCase(), DISCOVER) <= 3 ? ' (did you mean "discover"?)' : '';
+  return {
+    rest,
+    discover: false,
+    problems: [{ file, path: 'flows', message: `expected a list of flows (source and target cluster aliases) or the word discover (find them from MM2's topics), got a string${near}` }],
+  };
 }
 
 /** `mm2Properties:` names an mm2.properties file or a Strimzi KafkaMirrorMaker2 resource. */
@@ -189,7 +212,7 @@ function applyYamlCluster(file: string, i: number, c: YamlCluster, onto: Cluster
   return out;
 }
 
-function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, env: NodeJS.ProcessEnv): MirrorwatchConfig {
+function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, env: NodeJS.ProcessEnv, discover = false): MirrorwatchConfig {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigWarning[] = imported ? [...imported.warnings] : [];
   const propsName = imported?.file;
@@ -252,8 +275,18 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
   // ---- flows
   const flowDrafts: FlowDraft[] = imported ? imported.flows.map((f) => ({ ...f })) : [];
   const overrides = new Map<FlowDraft, { f: YamlFlow; i: number }>();
-  if (!imported && (cfg.flows === undefined || cfg.flows.length === 0)) {
-    problems.push({ file, path: 'flows', message: 'required: list at least one flow (source and target cluster aliases), or set mm2Properties' });
+  if (discover && imported) {
+    problems.push({ file, path: 'flows', message: `flows: discover cannot be used with mm2Properties: ${propsName} already says which flows MM2 runs (remove one of the two)` });
+  } else if (!discover && !imported && (cfg.flows === undefined || cfg.flows.length === 0)) {
+    problems.push({ file, path: 'flows', message: 'required: list at least one flow (source and target cluster aliases), set flows: discover, or set mm2Properties' });
+  }
+  let discovery: DiscoveryConfig | undefined;
+  if (discover && !imported) {
+    const intervalMs = cfg.discovery?.interval ?? DEFAULTS.discoveryIntervalMs;
+    if (intervalMs < 1000) problems.push({ file, path: 'discovery.interval', message: `discovery.interval (${formatDuration(intervalMs)}) must be at least 1s` });
+    discovery = { intervalMs, policyConfigured: cfg.replicationPolicy !== undefined, topics: [...DEFAULTS.topics], topicsExclude: topicsExcludeDefault(cfg.mm2Version) };
+  } else if (cfg.discovery !== undefined) {
+    warnings.push({ file, key: 'discovery', message: 'discovery settings are used only with flows: discover; ignored here' });
   }
   const seenFlow = new Map<string, number>();
   (cfg.flows ?? []).forEach((f, i) => {
@@ -402,6 +435,7 @@ function build(file: string, cfg: YamlConfig, imported: Mm2Import | undefined, e
     ...(regions ? { regions } : {}),
     ...(cfg.shard ? { shard: { index: cfg.shard.index, count: cfg.shard.count } } : {}),
     ...(audit ? { audit } : {}),
+    ...(discovery ? { discovery } : {}),
   };
 }
 

@@ -301,6 +301,8 @@ export const configSchema = z.strictObject({
       }
       })
       .optional(),
+  /** `flows: discover` only: how often the flows are looked for again (docs/discovery.md). */
+  discovery: z.strictObject({ interval: duration.optional() }).optional(),
   /** Record-count audit (docs/audit.md). */
   audit: z
     .strictObject({

@@ -212,6 +212,18 @@ export interface MirrorwatchConfig {
   shard?: { index: number; count: number };
   /** The record-count audit; absent: the defaults (see resolveAuditConfig). */
   audit?: AuditConfig;
+  /** `flows: discover`: the daemon finds the flows itself and keeps them current (docs/discovery.md); `flows` starts empty. */
+  discovery?: DiscoveryConfig;
+}
+
+/** Run-time discovery of the flows (`flows: discover`). */
+export interface DiscoveryConfig {
+  intervalMs: number;
+  /** replicationPolicy was set in the file: discovered flows use it, not the inferred one. */
+  policyConfigured: boolean;
+  /** Topic filter of every discovered flow (MM2's defaults for mm2Version). */
+  topics: string[];
+  topicsExclude: string[];
 }
 
 /** Record-count audit of every flow (docs/audit.md). */

@@ -1,5 +1,6 @@
 // The HTTP face of mirrorwatch (docs/design.md). Every route reads what is already computed
 // (the latest snapshot, the pre-rendered metrics): no request ever waits on Kafka.
+import type { DiscoveryView } from '../discovery/discoveryLoop.js';
 import type { AuditView } from '../poller/auditLoop.js';
 import { STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +34,10 @@ export interface HttpServerOptions {
   basicAuthUsers?: Record<string, string>;
   /** The count audit's state for /api/v1/audit; absent when the audit is off. */
   getAudit?: () => AuditView;
+  /** Run-time discovery's state for /api/v1/discovery (`flows: discover`); absent when the flows are configured. */
+  getDiscovery?: () => DiscoveryView;
+  /** Set while mirrorwatch has nothing to watch yet (discovery found no flow): /readyz answers 503 with it. */
+  notReadyReason?: () => string | null;
 }
 
 export interface BoundAddress {
@@ -102,7 +107,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // something to report, not a reason to pull mirrorwatch out of service.
   let ready = false;
   const isReady = (): boolean => {
-    if (!ready) ready = options.getSnapshot()?.complete === true;
+    if (!ready) ready = options.getSnapshot()?.complete === true && (options.notReadyReason?.() ?? null) === null;
     return ready;
   };
 
@@ -141,7 +146,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (isReady()) return reply.send({ status: 'ready', snapshot: snapshot ? snapshotMeta(snapshot) : null });
     return reply.code(503).send({
       status: 'not ready',
-      reason: 'waiting for the first complete poll cycle (every cluster polled once)',
+      reason: options.notReadyReason?.() ?? 'waiting for the first complete poll cycle (every cluster polled once)',
       snapshot: snapshot ? snapshotMeta(snapshot) : null,
     });
   });
@@ -197,6 +202,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     return reply.send(flow);
   });
 
+  // Run-time discovery (flows: discover): every flow found, active or vanished, and why not more.
+  app.get('/api/v1/discovery', async (_request, reply) => {
+    if (!options.getDiscovery) return reply.send({ enabled: false, flows: [] });
+    return reply.send(options.getDiscovery());
+  });
+
   app.get('/api/v1/config', async (_request, reply) => {
     if (!options.getConfigSummary) return reply.code(404).send(errorBody(404, 'Not Found', 'no configuration summary available'));
     return reply.send(redactSecrets(options.getConfigSummary()));
@@ -206,6 +217,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const snapshot = options.getSnapshot();
     const flows = (snapshot?.flows ?? []).map((f) => ({ source: f.source, target: f.target, href: flowPath(f) }));
     const links = endpointLinks(flows, options.getConfigSummary !== undefined);
+    if (options.getDiscovery) links.push({ href: '/api/v1/discovery', description: 'flows found by discovery (active, vanished) and what it could not read' });
     const title = options.version ? `mirrorwatch ${options.version}` : 'mirrorwatch';
     if ((request.headers.accept ?? '').includes('text/html')) return reply.type('text/html; charset=utf-8').send(indexHtml(title, links));
     return reply.send({ name: 'mirrorwatch', version: options.version ?? null, links });

@@ -92,7 +92,8 @@ export function auditedPartitions(snapshot: Snapshot | null, flow: FlowConfig): 
 
 export class AuditLoop {
   private readonly ports = new Map<string, KafkaPort>();
-  private readonly flows: FlowAudit[];
+  private flows: FlowAudit[];
+  private readonly portOf: (alias: string) => AuditPort;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -111,17 +112,37 @@ export class AuditLoop {
       return port;
     };
     // Connections are opened by the first bucket that settles, not at start.
-    const portOf = (alias: string): AuditPort => ({
+    this.portOf = (alias: string): AuditPort => ({
       fetchOffsets: (q) => open(alias).fetchOffsets(q),
       fetchOffsetsForTimes: (q) => open(alias).fetchOffsetsForTimes(q),
       fetch: (q) => open(alias).fetch(q),
     });
-    const a = options.audit;
-    this.flows = options.config.flows.map((flow) => ({
+    this.flows = options.config.flows.map((flow) => this.flowAudit(flow));
+  }
+
+  /**
+   * Replaces the audited flows while running (`flows: discover`): a flow in both sets keeps its
+   * auditor and totals; a new one starts auditing from the next settled bucket; a flow that left
+   * is no longer audited or shown.
+   */
+  setFlows(flows: readonly FlowConfig[]): void {
+    const key = (f: FlowConfig): string => `${f.source}->${f.target}`;
+    const known = new Map(this.flows.map((f) => [key(f.flow), f]));
+    this.flows = flows.map((flow) => {
+      const kept = known.get(key(flow));
+      if (!kept) return this.flowAudit(flow);
+      kept.flow = flow;
+      return kept;
+    });
+  }
+
+  private flowAudit(flow: FlowConfig): FlowAudit {
+    const a = this.options.audit;
+    return {
       flow,
       auditor: new CountAuditor({
-        source: portOf(flow.source),
-        target: portOf(flow.target),
+        source: this.portOf(flow.source),
+        target: this.portOf(flow.target),
         bucketMs: a.bucketMs,
         settleMs: a.settleMs,
         judgeAfterMs: a.judgeAfterMs,
@@ -134,7 +155,7 @@ export class AuditLoop {
       recent: [],
       notJudged: [],
       lastError: null,
-    }));
+    };
   }
 
   /** Time between audit cycles: a fraction of a bucket, so a bucket is read soon after it settles. */

@@ -97,6 +97,8 @@ export class ClusterPoller {
   private followPlan: ClusterPlan | null = null;
   /** Partitions following leaves to the next poll (a problem it does not resolve itself). */
   private readonly followPaused = new Set<string>();
+  /** Topics whose tails the next poll reads again from the start (forgetTails). */
+  private readonly tailsToReread = new Set<string>();
   /** The follow loop running between two polls, if any. */
   private following: Promise<void> | null = null;
   /** Set to end the follow loop after its current round (stop, or a poll asked for now). */
@@ -139,6 +141,11 @@ export class ClusterPoller {
   }
 
   /** One poll, now; used by the CLI's one-shot commands and by tests. */
+  /** MM2 topics whose records the next poll reads again from the start (a flow that is new or changed at run time). */
+  forgetTails(topics: Iterable<string>): void {
+    for (const t of topics) this.tailsToReread.add(t);
+  }
+
   async pollOnce(): Promise<ClusterPollerState> {
     if (this.following) {
       this.followCancelled = true;
@@ -320,6 +327,10 @@ export class ClusterPoller {
     if (this.options.afterOffsets) await this.options.afterOffsets(port, offsets, deadlineMs);
 
     const tails = plan.tails.filter((t) => topics.has(t.topic));
+    if (this.tailsToReread.size > 0) {
+      this.tailer.forget(this.tailsToReread);
+      this.tailsToReread.clear();
+    }
     this.tailer.retain(tails);
     const tailed = await this.tailer.tail(port, tails, offsets, { deadlineMs, maxRounds: 50, now: this.now });
     this.state.tailStuck = this.tailProblems.report(tailed, this.now());

@@ -11,19 +11,20 @@ import { LagWindowStore } from '../core/lagWindow.js';
 import { createReplicationPolicy, type ReplicationPolicy } from '../core/replicationPolicy.js';
 import type { Telemetry } from '../core/telemetry.js';
 import { shardOwnership, type ShardOwnership } from '../core/shard.js';
-import type { MirrorwatchConfig, Snapshot } from '../core/types.js';
+import type { FlowConfig, MirrorwatchConfig, ReplicationPolicyConfig, Snapshot } from '../core/types.js';
 import type { KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
 import { ClusterPoller, type ClusterPollerState, type ClusterReading } from './clusterPoller.js';
 import { applyMm2Records, emptyEvidence, evidenceTopics, forgetTopics, resetEvidence, type EvidenceSide, type Mm2Evidence, type Mm2Record } from '../core/mm2Evidence.js';
 import { DecodeErrorReporter } from './decodeErrors.js';
 import { flowKey } from './evidence.js';
-import { planCluster, type ClusterPlan } from './plan.js';
+import { planCluster, type ClusterPlan, type PlanContext } from './plan.js';
 import type { TailResult, TopicTail } from './tailer.js';
 import { buildSnapshot } from './snapshot.js';
 import { GapProbe } from './gapProbe.js';
 import { LossLedger } from './lossLedger.js';
 import { GoneTopics } from '../core/goneTopics.js';
+import { flowMm2Topics } from '../core/mm2Topics.js';
 import type { ReplicationMemory } from '../core/replicationState.js';
 
 /** Default wait of one follow fetch at the broker: heartbeat age is then known to within about a second. */
@@ -39,7 +40,19 @@ export interface MonitorOptions {
 }
 
 export class Monitor {
-  readonly policy: ReplicationPolicy;
+  private currentPolicy: ReplicationPolicy;
+  /** The configuration in force: the one given, with the flows and policy of the last setFlows(). */
+  private config: MirrorwatchConfig;
+  private readonly planCtx: PlanContext;
+  /** Bumped by setFlows(); per cluster, the value when its latest poll was planned. */
+  private flowGeneration = 0;
+  private readonly plannedGeneration = new Map<string, number>();
+  /**
+   * Flows setFlows() added or changed, left out of snapshots until both their clusters finished a
+   * poll planned with them: before that, the readings lack their topics, and a snapshot would
+   * report remote topics missing that were never asked for.
+   */
+  private readonly pendingFlows = new Map<string, { generation: number; clusters: Set<string> }>();
   private readonly pollers: ClusterPoller[];
   private readonly evidence = new Map<string, Mm2Evidence>();
   private readonly decodeErrors: DecodeErrorReporter;
@@ -75,14 +88,15 @@ export class Monitor {
 
   constructor(private readonly options: MonitorOptions) {
     const { config, logger, telemetry } = options;
+    this.config = config;
     this.now = options.now ?? Date.now;
-    this.policy = createReplicationPolicy(config.replicationPolicy);
+    this.currentPolicy = createReplicationPolicy(config.replicationPolicy);
     for (const f of config.flows) this.evidence.set(flowKey(f.source, f.target), emptyEvidence());
     this.decodeErrors = new DecodeErrorReporter(logger, telemetry);
     this.losses = new LossLedger(logger);
     const gapProbe = (this.gapProbe = new GapProbe(logger, telemetry));
     const shard = (this.shard = shardOwnership(config.shard));
-    const planCtx = { flows: config.flows, policy: this.policy, evidence: this.evidence, shard };
+    const planCtx = (this.planCtx = { flows: config.flows, policy: this.currentPolicy, evidence: this.evidence, shard });
     const followOn = config.poll.follow ?? true;
     const followMaxWaitMs = config.poll.followMaxWaitMs ?? DEFAULT_FOLLOW_MAX_WAIT_MS;
     this.followRebuildEveryMs = followMaxWaitMs;
@@ -95,7 +109,10 @@ export class Monitor {
         logger,
         telemetry,
         now: this.now,
-        plan: (alias, topics) => planCluster(planCtx, alias, topics),
+        plan: (alias, topics) => {
+          this.plannedGeneration.set(alias, this.flowGeneration);
+          return planCluster(planCtx, alias, topics);
+        },
         onPolled: (state) => this.onPolled(state),
         onTailed: (alias, plan, result) => this.applyTail(alias, plan, result),
         afterOffsets: (port, offsets, deadlineMs) => gapProbe.probe(port, cluster.alias, offsets, deadlineMs, this.now),
@@ -108,6 +125,64 @@ export class Monitor {
           : {}),
       });
     });
+  }
+
+  get policy(): ReplicationPolicy {
+    return this.currentPolicy;
+  }
+
+  /** The replication policy in force (the configured one, or the last one discovery gave). */
+  get replicationPolicy(): ReplicationPolicyConfig {
+    return this.config.replicationPolicy;
+  }
+
+  /** The flows watched now (the configured ones, or the last set discovery gave). */
+  get flows(): readonly FlowConfig[] {
+    return this.config.flows;
+  }
+
+  /**
+   * Replaces the watched flows while running (`flows: discover`). A flow in both sets keeps what
+   * was learned about it (evidence, lag windows, replication state) unless its settings changed;
+   * a flow that left the set is forgotten, so none of its figures outlives it. The next poll of
+   * each cluster plans with the new set; the snapshot is rebuilt at once.
+   */
+  setFlows(flows: readonly FlowConfig[], policy: ReplicationPolicyConfig = this.config.replicationPolicy): void {
+    const before = new Map(this.config.flows.map((f) => [flowKey(f.source, f.target), f]));
+    const policyChanged = JSON.stringify(policy) !== JSON.stringify(this.config.replicationPolicy);
+    this.config = { ...this.config, flows: [...flows], replicationPolicy: policy };
+    if (policyChanged) this.currentPolicy = createReplicationPolicy(policy);
+    const generation = ++this.flowGeneration;
+    const keep = new Set<string>();
+    for (const f of flows) {
+      const key = flowKey(f.source, f.target);
+      keep.add(key);
+      const old = before.get(key);
+      // Remote topic names follow the policy: what was read under another one may not fit.
+      if (!old || policyChanged || JSON.stringify(old) !== JSON.stringify(f)) {
+        this.forgetFlow(key);
+        this.pendingFlows.set(key, { generation, clusters: new Set([f.source, f.target]) });
+        // Its MM2 topics may be tailed already (for it before, or for another flow): read them again.
+        for (const ref of Object.values(flowMm2Topics(f, this.currentPolicy))) this.pollerOf(ref.cluster)?.forgetTails([ref.topic]);
+      }
+      if (!this.evidence.has(key)) this.evidence.set(key, emptyEvidence());
+    }
+    for (const key of before.keys()) if (!keep.has(key)) this.forgetFlow(key);
+    this.planCtx.flows = this.config.flows;
+    this.planCtx.policy = this.currentPolicy;
+    this.dirty = true;
+    this.scheduleRebuild();
+  }
+
+  private pollerOf(alias: string): ClusterPoller | undefined {
+    return this.pollers.find((p) => p.state.alias === alias);
+  }
+
+  private forgetFlow(key: string): void {
+    this.pendingFlows.delete(key);
+    this.evidence.delete(key);
+    this.replication.delete(key);
+    for (const k of [...this.goneTopics.keys()]) if (k.startsWith(`${key}\u0000`)) this.goneTopics.delete(k);
   }
 
   start(): void {
@@ -143,7 +218,7 @@ export class Monitor {
   /** The poll loop is alive when every cluster's loop has finished a poll recently. */
   isAlive(): boolean {
     if (!this.started) return true;
-    const { intervalMs, timeoutMs } = this.options.config.poll;
+    const { intervalMs, timeoutMs } = this.config.poll;
     const limit = 3 * (intervalMs + 2 * timeoutMs);
     const last = this.lastPollEnd;
     return this.now() - last <= limit;
@@ -193,6 +268,12 @@ export class Monitor {
 
   private onPolled(state: ClusterPollerState): void {
     this.lastPollEnd = this.now();
+    // A failed poll counts too: a cluster that is down is what the new flow's snapshot must say.
+    const planned = this.plannedGeneration.get(state.alias) ?? -1;
+    for (const [key, p] of this.pendingFlows) {
+      if (planned >= p.generation || !state.up) p.clusters.delete(state.alias);
+      if (p.clusters.size === 0) this.pendingFlows.delete(key);
+    }
     this.forgetDeletedTopics(state);
     this.dirty = true;
     this.scheduleRebuild();
@@ -207,7 +288,7 @@ export class Monitor {
     const reading = state.reading;
     if (!state.up || !reading || this.sweptReading.get(state.alias) === reading) return;
     this.sweptReading.set(state.alias, reading);
-    for (const f of this.options.config.flows) {
+    for (const f of this.config.flows) {
       const key = flowKey(f.source, f.target);
       const evidence = this.evidence.get(key);
       if (!evidence) continue;
@@ -267,9 +348,11 @@ export class Monitor {
   private rebuild(): Snapshot {
     this.dirty = false;
     this.lastRebuildMs = this.now();
+    const pending = this.pendingFlows;
+    const config = pending.size === 0 ? this.config : { ...this.config, flows: this.config.flows.filter((f) => !pending.has(flowKey(f.source, f.target))) };
     const snapshot = buildSnapshot({
-      config: this.options.config,
-      policy: this.policy,
+      config,
+      policy: this.currentPolicy,
       clusters: this.pollers.map((p) => p.state),
       evidence: this.evidence,
       window: this.window,

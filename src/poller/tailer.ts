@@ -65,6 +65,11 @@ export class Tailer {
     for (const k of this.positions.keys()) if (!keep.has(k)) this.positions.delete(k);
   }
 
+  /** Positions of these topics are dropped: their next tail reads them again from where a new one starts. */
+  forget(topics: ReadonlySet<string>): void {
+    for (const k of this.positions.keys()) if (topics.has(k.slice(0, k.lastIndexOf('\u0000')))) this.positions.delete(k);
+  }
+
   async tail(
     port: KafkaPort,
     specs: TailSpec[],

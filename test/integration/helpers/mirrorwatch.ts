@@ -21,7 +21,10 @@ export interface FlowSpec {
 
 export interface MirrorwatchOptions {
   clusters: ClusterRef[];
-  flows: FlowSpec[];
+  /** The flows, or 'discover' (the daemon finds them from MM2's topics). */
+  flows: FlowSpec[] | 'discover';
+  /** discovery.interval with flows 'discover' (default: the loader's). */
+  discoveryInterval?: string;
   /** Default "1s". */
   pollInterval?: string;
   /** Default "900ms". */
@@ -65,10 +68,15 @@ export function mirrorwatchYaml(opts: MirrorwatchOptions): string {
       `    requestTimeout: ${opts.requestTimeout ?? '700ms'}`,
     );
   }
-  lines.push('flows:');
-  for (const f of opts.flows) {
-    lines.push(`  - source: ${q(f.source)}`, `    target: ${q(f.target)}`);
-    if (f.topics) lines.push(`    topics: [${f.topics.map(q).join(', ')}]`);
+  if (opts.flows === 'discover') {
+    lines.push('flows: discover');
+    if (opts.discoveryInterval) lines.push('discovery:', `  interval: ${opts.discoveryInterval}`);
+  } else {
+    lines.push('flows:');
+    for (const f of opts.flows) {
+      lines.push(`  - source: ${q(f.source)}`, `    target: ${q(f.target)}`);
+      if (f.topics) lines.push(`    topics: [${f.topics.map(q).join(', ')}]`);
+    }
   }
   lines.push(
     'poll:',

@@ -1,6 +1,6 @@
-// What `discover` reads from one cluster, through the KafkaPort: every topic name, the heartbeat
-// keys in MM2's heartbeats topics, and the topic names in a sample of its offset-syncs topics.
-// Nothing is consumed with a group and nothing is committed.
+// What discovery reads from one cluster, through the KafkaPort (the `discover` command and the daemon's
+// `flows: discover`): every topic name, the heartbeat keys in MM2's heartbeats topics, and the topic
+// names in a sample of its offset-syncs topics. Nothing is consumed with a group and nothing is committed.
 import { decodeHeartbeat, decodeOffsetSync } from '../core/codecs/index.js';
 import type { ClusterObservation, HeartbeatSighting, OffsetSyncSighting } from '../core/discovery.js';
 import { parseOffsetSyncsTopic } from '../core/discovery.js';
