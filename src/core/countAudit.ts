@@ -55,6 +55,49 @@ export const CANNOT_JUDGE_REASONS: readonly CannotJudgeReason[] = [
   'unreadable',
 ];
 
+/** A topic's configuration on one cluster, as far as the audit cares; null where not set or not read. */
+export interface TopicAuditConfig {
+  cleanupPolicy: string | null;
+  timestampType: string | null;
+}
+
+/** The topic config keys the audit reads (DescribeConfigs). */
+export const AUDIT_CONFIG_KEYS: readonly string[] = ['cleanup.policy', 'message.timestamp.type'];
+
+export interface TopicNotJudged {
+  reason: Extract<CannotJudgeReason, 'compacted' | 'log_append_time'>;
+  detail: string;
+}
+
+const compacted = (c: TopicAuditConfig | undefined): boolean => (c?.cleanupPolicy ?? '').split(',').some((p) => p.trim() === 'compact');
+const logAppendTime = (c: TopicAuditConfig | undefined): boolean => c?.timestampType === 'LogAppendTime';
+
+/**
+ * Whether a topic's configuration makes its counts meaningless, whichever side says so: compaction
+ * removes records on each cluster independently (counts between two timestamps drift apart), and
+ * LogAppendTime stamps records with the time they were written, so the target's timestamps are
+ * the copy time, not the source's, and the two sides' buckets hold different records.
+ */
+export function topicNotJudged(
+  source: TopicAuditConfig | undefined,
+  target: TopicAuditConfig | undefined,
+  names: { source: string; target: string },
+): TopicNotJudged | null {
+  const sides = [
+    { name: names.source, c: source },
+    { name: names.target, c: target },
+  ];
+  const comp = sides.filter((s) => compacted(s.c));
+  if (comp.length > 0) {
+    return { reason: 'compacted', detail: `cleanup.policy=${comp[0]!.c!.cleanupPolicy} on ${comp.map((s) => s.name).join(' and ')}: compaction removes records on each side independently` };
+  }
+  const lat = sides.filter((s) => logAppendTime(s.c));
+  if (lat.length > 0) {
+    return { reason: 'log_append_time', detail: `message.timestamp.type=LogAppendTime on ${lat.map((s) => s.name).join(' and ')}: record timestamps are the time each cluster wrote them, not the source's` };
+  }
+  return null;
+}
+
 export type BucketVerdict =
   | {
       kind: 'judged';

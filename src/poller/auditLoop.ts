@@ -11,6 +11,8 @@ import type { Logger } from '../log.js';
 import { GoneTopics } from '../core/goneTopics.js';
 import { AuditReadError, CountAuditor } from './countAuditor.js';
 import type { AuditPort, AuditedPartition, BucketResult, PartitionVerdict } from './countAuditor.js';
+import { TopicConfigCache, auditExclusions } from './topicConfigCache.js';
+import type { ConfigUnknown } from './topicConfigCache.js';
 
 /** Buckets kept per flow for the API. */
 const RECENT_BUCKETS = 60;
@@ -42,6 +44,8 @@ export interface AuditFlowView {
   /** Partitions of the last decided bucket that could not be judged. */
   notJudged: { topic: string; partition: number; reason: string; detail: string }[];
   recentBuckets: AuditBucketView[];
+  /** Topics whose configs could not be read (DescribeConfigs refused or failed): judged, but a compacted or LogAppendTime topic would go unnoticed. */
+  configsUnknown: ConfigUnknown[];
   lastError: string | null;
 }
 
@@ -71,6 +75,7 @@ interface FlowAudit {
   totals: AuditTotals;
   recent: AuditBucketView[];
   notJudged: AuditFlowView['notJudged'];
+  configsUnknown: ConfigUnknown[];
   lastError: string | null;
 }
 
@@ -92,6 +97,8 @@ export function auditedPartitions(snapshot: Snapshot | null, flow: FlowConfig): 
 
 export class AuditLoop {
   private readonly ports = new Map<string, KafkaPort>();
+  /** Topic configs per cluster, shared by the flows that read it. */
+  private readonly configs = new Map<string, TopicConfigCache>();
   private readonly flows: FlowAudit[];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -116,6 +123,7 @@ export class AuditLoop {
       fetchOffsetsForTimes: (q) => open(alias).fetchOffsetsForTimes(q),
       fetch: (q) => open(alias).fetch(q),
     });
+    for (const c of options.config.clusters) this.configs.set(c.alias, new TopicConfigCache({ describeTopicConfigs: (t, k) => open(c.alias).describeTopicConfigs(t, k) }, this.now));
     const a = options.audit;
     this.flows = options.config.flows.map((flow) => ({
       flow,
@@ -133,6 +141,7 @@ export class AuditLoop {
       totals: emptyTotals(),
       recent: [],
       notJudged: [],
+      configsUnknown: [],
       lastError: null,
     }));
   }
@@ -168,7 +177,9 @@ export class AuditLoop {
       if (this.stopped) return;
       const partitions = auditedPartitions(snapshot, f.flow);
       try {
-        const results = await f.auditor.cycle(partitions);
+        const exclusions = partitions.length > 0 ? await auditExclusions(this.configsOf(f.flow.source), this.configsOf(f.flow.target), partitions) : null;
+        f.configsUnknown = exclusions?.unknown ?? [];
+        const results = await f.auditor.cycle(partitions, exclusions?.notJudged);
         if (f.lastError !== null) this.options.logger.info(`count audit of ${f.flow.source}->${f.flow.target} reads both clusters again`);
         f.lastError = null;
         this.apply(f, results);
@@ -183,6 +194,10 @@ export class AuditLoop {
         f.lastError = message;
       }
     }
+  }
+
+  private configsOf(alias: string): { alias: string; configs: TopicConfigCache } {
+    return { alias, configs: this.configs.get(alias)! };
   }
 
   private apply(f: FlowAudit, results: BucketResult[]): void {
@@ -224,6 +239,7 @@ export class AuditLoop {
           lastBucket: f.recent[f.recent.length - 1] ?? null,
           notJudged: f.notJudged,
           recentBuckets: [...f.recent],
+          configsUnknown: f.configsUnknown,
           lastError: f.lastError,
         };
       }),

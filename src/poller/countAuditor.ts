@@ -6,7 +6,7 @@
 // buckets whose offset counts differ (to tell transaction markers and aborted records from records).
 import type { KafkaPort, TimestampQuery } from '../kafka/port.js';
 import { TopicPartitionMap } from '../kafka/topicPartitionMap.js';
-import type { AuditTotals, Bucket, BucketVerdict, OffsetRange, SideBucketReading } from '../core/countAudit.js';
+import type { AuditTotals, Bucket, BucketVerdict, CannotJudgeReason, OffsetRange, SideBucketReading } from '../core/countAudit.js';
 import { BoundaryCounter, addVerdict, boundariesOf, emptyTotals, judgeBucket, settledBuckets } from '../core/countAudit.js';
 
 export interface AuditedPartition {
@@ -50,8 +50,27 @@ export const AUDIT_DEFAULTS = {
 
 interface Waiting {
   bucket: Bucket;
+  /** Partitions read and judged. */
   partitions: AuditedPartition[];
   source: BucketReadings;
+  /** Partitions of topics the audit does not judge (compacted, LogAppendTime), with their verdicts. */
+  excluded: PartitionVerdict[];
+}
+
+/** Source topics not judged, with why (from their configs: see topicNotJudged). */
+export type ExcludedTopics = ReadonlyMap<string, { reason: CannotJudgeReason; detail: string }>;
+
+/** Splits partitions into those to read and the verdicts of those not judged. */
+export function splitExcluded(partitions: readonly AuditedPartition[], excluded: ExcludedTopics | undefined): { judged: AuditedPartition[]; excluded: PartitionVerdict[] } {
+  if (!excluded || excluded.size === 0) return { judged: [...partitions], excluded: [] };
+  const judged: AuditedPartition[] = [];
+  const out: PartitionVerdict[] = [];
+  for (const p of partitions) {
+    const x = excluded.get(p.topic);
+    if (x) out.push({ ...p, verdict: { kind: 'cannot_judge', reason: x.reason, detail: x.detail } });
+    else judged.push(p);
+  }
+  return { judged, excluded: out };
 }
 
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -170,7 +189,7 @@ async function judge(
       all.push(p);
     }
   }
-  const { readings: targetReadings } = await readSide(opts.target, 'target', all, waiting.map((w) => w.bucket));
+  const targetReadings = all.length > 0 ? (await readSide(opts.target, 'target', all, waiting.map((w) => w.bucket))).readings : new Map<number, BucketReadings>();
 
   const verdicts = new Map<Waiting, PartitionVerdict[]>();
   const toCount: { w: Waiting; i: number; source: OffsetRange; target: OffsetRange; late: boolean; s: SideBucketReading; t: SideBucketReading }[] = [];
@@ -189,6 +208,7 @@ async function judge(
       if (v.kind === 'needs_count') toCount.push({ w, i: list.length, source: v.source, target: v.target, late, s, t });
       list.push({ ...p, verdict: v });
     }
+    list.push(...w.excluded.map((x) => ({ ...x })));
     verdicts.set(w, list);
   }
 
@@ -274,14 +294,20 @@ export class CountAuditor {
     return this.waiting.length;
   }
 
-  async cycle(partitions: readonly AuditedPartition[]): Promise<BucketResult[]> {
+  /** `excluded`: source topics not judged this cycle (their configs say counts mean nothing). */
+  async cycle(partitions: readonly AuditedPartition[], excluded?: ExcludedTopics): Promise<BucketResult[]> {
     const now = this.opts.now();
     const fresh = settledBuckets(this.nextStartMs, now, this.opts.bucketMs, this.opts.settleMs);
     if (fresh.length > 0 && partitions.length > 0) {
-      const { readings, boundaries } = await readSide(this.opts.source, 'source', partitions, fresh, this.lastSourceBoundary);
-      for (const b of fresh) this.waiting.push({ bucket: b, partitions: [...partitions], source: readings.get(b.startMs) ?? new TopicPartitionMap() });
-      const end = fresh[fresh.length - 1]!.endMs;
-      this.lastSourceBoundary = new Map([[end, boundaries.get(end)!]]);
+      const split = splitExcluded(partitions, excluded);
+      let readings = new Map<number, BucketReadings>();
+      if (split.judged.length > 0) {
+        const read = await readSide(this.opts.source, 'source', split.judged, fresh, this.lastSourceBoundary);
+        readings = read.readings;
+        const end = fresh[fresh.length - 1]!.endMs;
+        this.lastSourceBoundary = new Map([[end, read.boundaries.get(end)!]]);
+      }
+      for (const b of fresh) this.waiting.push({ bucket: b, partitions: split.judged, source: readings.get(b.startMs) ?? new TopicPartitionMap(), excluded: split.excluded });
     }
     if (fresh.length > 0) this.nextStartMs = fresh[fresh.length - 1]!.endMs;
     const deadline = (b: Bucket): boolean => now >= b.endMs + this.opts.settleMs + this.opts.judgeAfterMs;
@@ -297,7 +323,10 @@ export class CountAuditor {
       const expired = this.waiting.filter((w) => deadline(w.bucket));
       this.waiting = this.waiting.filter((w) => !deadline(w.bucket));
       const results = expired.map((w): BucketResult => {
-        const partitions = w.partitions.map((p): PartitionVerdict => ({ ...p, verdict: { kind: 'cannot_judge', reason: 'unreadable', detail: `the target could not be read: ${message}` } }));
+        const partitions = [
+          ...w.partitions.map((p): PartitionVerdict => ({ ...p, verdict: { kind: 'cannot_judge', reason: 'unreadable', detail: `the target could not be read: ${message}` } })),
+          ...w.excluded,
+        ];
         const totals = emptyTotals();
         for (const p of partitions) addVerdict(totals, p.verdict);
         return { ...w.bucket, partitions, totals };
@@ -325,15 +354,16 @@ export async function auditBuckets(
   opts: Omit<CountAuditorOptions, 'settleMs' | 'judgeAfterMs' | 'now'>,
   partitions: readonly AuditedPartition[],
   buckets: readonly Bucket[],
-  options: { chunk?: number; judgeAll: boolean; onProgress?: (p: RangeProgress) => void },
+  options: { chunk?: number; judgeAll: boolean; onProgress?: (p: RangeProgress) => void; excluded?: ExcludedTopics },
 ): Promise<BucketResult[]> {
   const chunk = options.chunk ?? 30;
+  const split = splitExcluded(partitions, options.excluded);
   const out: BucketResult[] = [];
   const full: CountAuditorOptions = { ...opts, settleMs: 0, judgeAfterMs: 0, now: () => 0 };
   for (let i = 0; i < buckets.length; i += chunk) {
     const part = buckets.slice(i, i + chunk);
-    const { readings } = await readSide(opts.source, 'source', partitions, part);
-    const waiting = part.map((b) => ({ bucket: b, partitions: [...partitions], source: readings.get(b.startMs) ?? new TopicPartitionMap<SideBucketReading>() }));
+    const readings = split.judged.length > 0 ? (await readSide(opts.source, 'source', split.judged, part)).readings : new Map<number, BucketReadings>();
+    const waiting = part.map((b) => ({ bucket: b, partitions: split.judged, source: readings.get(b.startMs) ?? new TopicPartitionMap<SideBucketReading>(), excluded: split.excluded }));
     const { decided, undecided } = await judge(full, waiting, () => options.judgeAll);
     out.push(...decided, ...undecided);
     options.onProgress?.({ bucketsDone: Math.min(buckets.length, i + chunk), bucketsTotal: buckets.length });

@@ -67,6 +67,7 @@ function memPort(alias: string, c: MemCluster): KafkaPort {
     },
     fetchCommittedOffsets: async () => [],
     fetchOffsetsForTimes: async () => [],
+    describeTopicConfigs: async () => [],
   };
 }
 

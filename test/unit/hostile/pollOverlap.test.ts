@@ -46,6 +46,7 @@ function slowPort(ms: (step: string) => number) {
     fetch: () => step('fetch', []),
     fetchCommittedOffsets: () => step('fetchCommittedOffsets', []),
     fetchOffsetsForTimes: async () => [],
+    describeTopicConfigs: async () => [],
   };
   return { port, calls, t0, maxInFlight: () => maxInFlight };
 }

@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { AuditLoop } from '../../../src/poller/auditLoop.js';
 import { createAuditMetrics } from '../../../src/metrics/auditMetrics.js';
 import type { ClusterConfig, MirrorwatchConfig } from '../../../src/core/types.js';
-import type { FetchRequest, FetchResult, KafkaPort, TimestampOffset, TimestampQuery } from '../../../src/kafka/port.js';
+import type { FetchRequest, FetchResult, KafkaPort, TimestampOffset, TimestampQuery, TopicConfigs } from '../../../src/kafka/port.js';
 import type { PartitionOffsets, TopicPartition } from '../../../src/core/types.js';
 import { noopTelemetry } from '../../../src/core/telemetry.js';
 import { createLogger } from '../../../src/log.js';
@@ -20,6 +20,10 @@ class MemoryCluster {
   failing = false;
   /** Distinct timestamps of each fetchOffsetsForTimes call. */
   readonly asked: number[][] = [];
+  /** Topic configs by topic (DescribeConfigs), and topics whose configs are refused. */
+  readonly configs = new Map<string, Record<string, string>>();
+  readonly configRefused = new Set<string>();
+  describeCalls = 0;
   log(topic: string, partition: number): Log {
     const k = `${topic}/${partition}`;
     let l = this.logs.get(k);
@@ -56,6 +60,16 @@ class MemoryCluster {
         });
       },
       fetchCommittedOffsets: async () => [],
+      describeTopicConfigs: async (topics: string[], keys: string[]): Promise<TopicConfigs[]> => {
+        guard();
+        this.describeCalls++;
+        return topics.map((topic) => {
+          if (this.configRefused.has(topic)) return { topic, configs: {}, error: 'TOPIC_AUTHORIZATION_FAILED' };
+          const set = this.configs.get(topic) ?? {};
+          const defaults: Record<string, string> = { 'cleanup.policy': 'delete', 'message.timestamp.type': 'CreateTime' };
+          return { topic, configs: Object.fromEntries(keys.map((k) => [k, { value: set[k] ?? defaults[k] ?? null, source: set[k] ? ('topic' as const) : ('default' as const) }])), error: null };
+        });
+      },
     };
   }
 }
@@ -172,6 +186,48 @@ describe('AuditLoop', () => {
     expect(s.east.asked.map((a) => a.length)).toEqual([2, 1, 1, 1, 1]);
     expect(s.west.asked.map((a) => a.length)).toEqual([2, 2, 2, 2, 2]);
     expect(s.loop.view().flows[0]!.totals).toMatchObject({ missing: 0, duplicated: 0, cannotJudgeBuckets: 0, pendingBuckets: 0 });
+  });
+
+  it('does not judge compacted or LogAppendTime topics (either side), reads configs rarely, and shows configs it cannot read', async () => {
+    const s = setup();
+    s.produce(T0 - 3000, T0 + 10_000, 10);
+    s.copy({ twice: 4, after: 35 });
+    s.east.configs.set('orders', { 'cleanup.policy': 'compact,delete' });
+    s.advance(6000);
+    await s.loop.cycle();
+    let view = s.loop.view().flows[0]!;
+    expect(view.totals).toMatchObject({ judgedBuckets: 0, duplicated: 0 });
+    expect(view.totals.cannotJudgeBuckets).toBeGreaterThan(0);
+    expect(new Set(view.notJudged.map((n) => n.reason))).toEqual(new Set(['compacted']));
+    expect(view.notJudged[0]!.detail).toContain('cleanup.policy=compact,delete on us-east (orders)');
+    expect(await s.metric('mm2_audit_partitions_not_judged', { topic: 'orders', reason: 'compacted' })).toBe(2);
+    // Not judged means not read either: no offsets asked for the topic.
+    expect(s.east.asked).toEqual([]);
+
+    // Configs are cached: the change is seen at the next refresh (5 minutes), not at once.
+    s.east.configs.delete('orders');
+    s.west.configs.set('us-east.orders', { 'message.timestamp.type': 'LogAppendTime' });
+    const calls = s.east.describeCalls + s.west.describeCalls;
+    s.advance(1000);
+    await s.loop.cycle();
+    expect(s.east.describeCalls + s.west.describeCalls).toBe(calls);
+    expect(s.loop.view().flows[0]!.notJudged.map((n) => n.reason)).toEqual(['compacted', 'compacted']);
+    s.advance(5 * 60_000);
+    await s.loop.cycle();
+    view = s.loop.view().flows[0]!;
+    expect(view.notJudged.map((n) => n.reason)).toEqual(['log_append_time', 'log_append_time']);
+    expect(view.notJudged[0]!.detail).toContain('LogAppendTime on us-west (us-east.orders)');
+    expect(await s.metric('mm2_audit_partitions_not_judged', { topic: 'orders', reason: 'log_append_time' })).toBe(2);
+    expect(await s.metric('mm2_audit_partitions_not_judged', { topic: 'orders', reason: 'compacted' })).toBeUndefined();
+
+    // Configs that cannot be read: the topic is judged, and the API says its configs are unknown.
+    s.west.configs.clear();
+    s.west.configRefused.add('us-east.orders');
+    s.advance(5 * 60_000);
+    await s.loop.cycle();
+    view = s.loop.view().flows[0]!;
+    expect(view.configsUnknown).toEqual([{ cluster: 'us-west', topic: 'us-east.orders', error: 'TOPIC_AUTHORIZATION_FAILED' }]);
+    expect(view.notJudged.filter((n) => n.reason === 'log_append_time')).toEqual([]);
   });
 
   it('reports a cluster it cannot read and retries, without counting anything as clean', async () => {

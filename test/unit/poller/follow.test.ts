@@ -59,6 +59,7 @@ function clusters() {
       close: async () => {},
       listTopics: async () => topics,
       fetchOffsetsForTimes: async () => [],
+      describeTopicConfigs: async () => [],
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: tp.topic === HB ? hb.length : 10 })),
       fetchCommittedOffsets: async () => [],
       fetch: async (requests: FetchRequest[], options?: FetchCallOptions) => {

@@ -56,6 +56,7 @@ function cluster() {
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: tp.topic === HB ? hb.length : 10 })),
       fetchCommittedOffsets: async () => [],
       fetchOffsetsForTimes: async () => [],
+      describeTopicConfigs: async () => [],
       fetch: async (requests) =>
         requests.map((r): FetchResult => {
           if (state.refused) return { topic: r.topic, partition: r.partition, records: [], nextOffset: r.offset, highWatermark: -1, error: 'TOPIC_AUTHORIZATION_FAILED', errorKind: 'kafka' };

@@ -53,6 +53,7 @@ const fakePorts = (): { factory: KafkaPortFactory; polls: () => number } => {
       fetch: async () => [],
       fetchCommittedOffsets: async () => [],
       fetchOffsetsForTimes: async () => [],
+      describeTopicConfigs: async () => [],
     };
     return port;
   };

@@ -86,6 +86,7 @@ async function run(shard?: { index: number; count: number }): Promise<Run> {
       close: async () => {},
       listTopics: async () => topics,
       fetchOffsetsForTimes: async () => [],
+      describeTopicConfigs: async () => [],
       fetchOffsets: async (tps: TopicPartition[]) => {
         const seen = requested.get(c.alias) ?? new Set();
         requested.set(c.alias, seen);

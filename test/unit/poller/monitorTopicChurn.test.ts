@@ -65,6 +65,7 @@ function churningClusters() {
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: logs[tp.topic]?.length ?? 3 })),
       fetchCommittedOffsets: async () => [],
       fetchOffsetsForTimes: async () => [],
+      describeTopicConfigs: async () => [],
       fetch: async (requests) =>
         requests.map((r): FetchResult => {
           const log = logs[r.topic] ?? [];

@@ -24,6 +24,7 @@ function fakePort(opts: { badAt: number; kind: FetchErrorKind; message: string }
     fetchOffsets: async () => [],
     fetchCommittedOffsets: async () => [],
     fetchOffsetsForTimes: async () => [],
+    describeTopicConfigs: async () => [],
     fetch: async (requests) => {
       state.requests.push(requests);
       return requests.map((r): FetchResult => {
