@@ -73,10 +73,12 @@ const compacted = (c: TopicAuditConfig | undefined): boolean => (c?.cleanupPolic
 const logAppendTime = (c: TopicAuditConfig | undefined): boolean => c?.timestampType === 'LogAppendTime';
 
 /**
- * Whether a topic's configuration makes its counts meaningless, whichever side says so: compaction
- * removes records on each cluster independently (counts between two timestamps drift apart), and
- * LogAppendTime stamps records with the time they were written, so the target's timestamps are
- * the copy time, not the source's, and the two sides' buckets hold different records.
+ * Whether a topic's configuration makes its counts meaningless. Compaction (on either cluster)
+ * removes records on each side independently, so counts between two timestamps drift apart.
+ * LogAppendTime on the target stamps each copy with the time MM2 wrote it, not the source's
+ * timestamp, so the two sides' buckets hold different records. LogAppendTime on the source alone
+ * is harmless: MM2 copies the broker's stamp as the record's timestamp into a CreateTime target,
+ * and both sides then agree (MM2 does not copy message.timestamp.type to the remote topic).
  */
 export function topicNotJudged(
   source: TopicAuditConfig | undefined,
@@ -91,9 +93,8 @@ export function topicNotJudged(
   if (comp.length > 0) {
     return { reason: 'compacted', detail: `cleanup.policy=${comp[0]!.c!.cleanupPolicy} on ${comp.map((s) => s.name).join(' and ')}: compaction removes records on each side independently` };
   }
-  const lat = sides.filter((s) => logAppendTime(s.c));
-  if (lat.length > 0) {
-    return { reason: 'log_append_time', detail: `message.timestamp.type=LogAppendTime on ${lat.map((s) => s.name).join(' and ')}: record timestamps are the time each cluster wrote them, not the source's` };
+  if (logAppendTime(target)) {
+    return { reason: 'log_append_time', detail: `message.timestamp.type=LogAppendTime on ${names.target}: its timestamps are the time MM2 copied each record, not the source's` };
   }
   return null;
 }

@@ -2,7 +2,7 @@
 // count would answer is computed from a list of entries, and the audit's figures are compared with
 // what the model knows (duplicates and records missing by construction).
 import { describe, expect, it } from 'vitest';
-import { BoundaryCounter, addVerdict, boundariesOf, bucketsIn, emptyTotals, judgeBucket, offsetRange, settledBuckets } from '../../../src/core/countAudit.js';
+import { BoundaryCounter, addVerdict, boundariesOf, bucketsIn, emptyTotals, judgeBucket, offsetRange, settledBuckets, topicNotJudged } from '../../../src/core/countAudit.js';
 import type { BucketVerdict, OffsetRange, SideBucketReading } from '../../../src/core/countAudit.js';
 
 type Entry = { kind: 'record'; id: number; ts: number } | { kind: 'marker'; ts: number } | { kind: 'aborted'; id: number; ts: number };
@@ -208,5 +208,26 @@ describe('buckets', () => {
   it('an offset range never runs backwards', () => {
     expect(offsetRange({ startOffset: null, endOffset: null, logStart: 0, logEnd: 7 })).toEqual({ from: 7, to: 7 });
     expect(offsetRange({ startOffset: 3, endOffset: null, logStart: 0, logEnd: 7 })).toEqual({ from: 3, to: 7 });
+  });
+});
+
+describe('topicNotJudged', () => {
+  const names = { source: 'east (orders)', target: 'west (east.orders)' };
+  const plain = { cleanupPolicy: 'delete', timestampType: 'CreateTime' };
+  it('judges plain topics, and topics whose configs are unknown', () => {
+    expect(topicNotJudged(plain, plain, names)).toBeNull();
+    expect(topicNotJudged(undefined, undefined, names)).toBeNull();
+  });
+  it('does not judge a topic compacted on either side, whatever else the policy lists', () => {
+    expect(topicNotJudged({ ...plain, cleanupPolicy: 'compact' }, plain, names)).toMatchObject({ reason: 'compacted' });
+    expect(topicNotJudged(plain, { ...plain, cleanupPolicy: 'delete, compact' }, names)?.detail).toContain('on west (east.orders)');
+    expect(topicNotJudged({ ...plain, cleanupPolicy: 'compact,delete' }, { ...plain, cleanupPolicy: 'compact,delete' }, names)?.detail).toContain('east (orders) and west (east.orders)');
+    expect(topicNotJudged({ ...plain, cleanupPolicy: 'delete,compacted-ish' }, plain, names)).toBeNull();
+  });
+  it('does not judge a target stamping LogAppendTime; the source alone stamping it is harmless', () => {
+    expect(topicNotJudged(plain, { ...plain, timestampType: 'LogAppendTime' }, names)).toMatchObject({ reason: 'log_append_time' });
+    expect(topicNotJudged({ ...plain, timestampType: 'LogAppendTime' }, plain, names)).toBeNull();
+    // Compaction is the stronger reason: it is named when both hold.
+    expect(topicNotJudged({ ...plain, cleanupPolicy: 'compact' }, { ...plain, timestampType: 'LogAppendTime' }, names)?.reason).toBe('compacted');
   });
 });
