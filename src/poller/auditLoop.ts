@@ -10,7 +10,8 @@ import type { KafkaPort, KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
 import { GoneTopics } from '../core/goneTopics.js';
 import { AuditReadError, CountAuditor } from './countAuditor.js';
-import type { AuditPort, AuditedPartition, BucketResult, PartitionVerdict } from './countAuditor.js';
+import type { AuditPort, AuditedPartition, BucketResult, LogEnds, PartitionVerdict } from './countAuditor.js';
+import { TopicPartitionMap } from '../kafka/topicPartitionMap.js';
 import { TopicConfigCache, auditExclusions } from './topicConfigCache.js';
 import type { ConfigUnknown } from './topicConfigCache.js';
 
@@ -95,6 +96,21 @@ export function auditedPartitions(snapshot: Snapshot | null, flow: FlowConfig): 
   );
 }
 
+/**
+ * Log starts and ends of each cluster from the latest poll, when that poll is recent: the audit
+ * then asks only for its boundaries (a poll has just read these, no need to ask again).
+ */
+export function snapshotLogEnds(snapshot: Snapshot | null, nowMs: number, maxAgeMs: number): Map<string, LogEnds> {
+  const out = new Map<string, LogEnds>();
+  for (const c of snapshot?.clusters ?? []) {
+    if (!c.up || c.lastSuccessMs === null || nowMs - c.lastSuccessMs > maxAgeMs) continue;
+    const m: LogEnds = new TopicPartitionMap();
+    for (const p of c.partitions) m.set(p, { start: p.start, end: p.end });
+    out.set(c.alias, m);
+  }
+  return out;
+}
+
 export class AuditLoop {
   private readonly ports = new Map<string, KafkaPort>();
   /** Topic configs per cluster, shared by the flows that read it. */
@@ -173,13 +189,17 @@ export class AuditLoop {
   /** One audit cycle of every flow (flows one after the other: the audit is never urgent). */
   async cycle(): Promise<void> {
     const snapshot = this.options.getSnapshot();
+    const poll = this.options.config.poll;
+    // A poll that succeeded within about two poll intervals; an older one is not trusted.
+    const maxAgeMs = poll ? 2 * poll.intervalMs + poll.timeoutMs : 60_000;
+    const ends = snapshotLogEnds(snapshot, this.now(), maxAgeMs);
     for (const f of this.flows) {
       if (this.stopped) return;
       const partitions = auditedPartitions(snapshot, f.flow);
       try {
         const exclusions = partitions.length > 0 ? await auditExclusions(this.configsOf(f.flow.source), this.configsOf(f.flow.target), partitions) : null;
         f.configsUnknown = exclusions?.unknown ?? [];
-        const results = await f.auditor.cycle(partitions, exclusions?.notJudged);
+        const results = await f.auditor.cycle(partitions, exclusions?.notJudged, { source: ends.get(f.flow.source), target: ends.get(f.flow.target) });
         if (f.lastError !== null) this.options.logger.info(`count audit of ${f.flow.source}->${f.flow.target} reads both clusters again`);
         f.lastError = null;
         this.apply(f, results);

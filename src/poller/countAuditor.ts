@@ -1,9 +1,11 @@
 // Reads what the count audit needs from both clusters of a flow and judges each bucket with the
 // pure rules of core/countAudit.ts. The source is read once, when a bucket has settled (before
 // retention or DeleteRecords can take its records away); the target is read until MM2 has copied
-// past the bucket. Requests: one ListOffsets by timestamp per broker per boundary and side, two
-// ListOffsets per broker and side for log starts and ends, and read_committed Fetches only for
-// buckets whose offset counts differ (to tell transaction markers and aborted records from records).
+// past the bucket. Requests: one ListOffsets by timestamp per broker per new boundary and side (a
+// boundary shared by consecutive buckets is asked once; on the target, an answer that found a
+// record never changes and is kept), log starts and ends from the latest poll when the caller
+// has them (else two ListOffsets per broker and side), and read_committed Fetches only for buckets
+// whose offset counts differ (to tell transaction markers and aborted records from records).
 import type { KafkaPort, TimestampQuery } from '../kafka/port.js';
 import { TopicPartitionMap } from '../kafka/topicPartitionMap.js';
 import type { AuditTotals, Bucket, BucketVerdict, CannotJudgeReason, OffsetRange, SideBucketReading } from '../core/countAudit.js';
@@ -81,6 +83,12 @@ const topicOn = (p: AuditedPartition, side: Side): string => (side === 'source' 
 /** Readings of one bucket, keyed by the source topic and partition. */
 export type BucketReadings = TopicPartitionMap<SideBucketReading>;
 
+/** Log starts and ends a caller already holds (the latest poll), keyed by that side's topic. */
+export type LogEnds = TopicPartitionMap<{ start: number; end: number }>;
+
+/** Answers by timestamp, keyed by one side's topic. */
+export type KnownBoundaries = Map<number, TopicPartitionMap<number | null>>;
+
 /**
  * Boundary offsets and log ends of `partitions` on one side for `buckets`. Log ends are read first:
  * a boundary with no record after it ends at the log end as it was before the boundary was asked.
@@ -93,10 +101,14 @@ export async function readSide(
   buckets: readonly Bucket[],
   /** Boundaries answered before (by timestamp, keyed by this side's topic): not asked again. */
   known?: ReadonlyMap<number, TopicPartitionMap<number | null>>,
-): Promise<{ readings: Map<number, BucketReadings>; boundaries: Map<number, TopicPartitionMap<number | null>> }> {
+  /** Log starts and ends already read (no older than a poll): only the partitions missing here are asked. */
+  logEnds?: LogEnds,
+): Promise<{ readings: Map<number, BucketReadings>; boundaries: KnownBoundaries }> {
   const tps = partitions.map((p) => ({ topic: topicOn(p, side), partition: p.partition }));
   const ends = new TopicPartitionMap<{ start: number; end: number }>();
-  for (const o of await port.fetchOffsets(tps)) ends.set(o, o);
+  const unknown = logEnds ? tps.filter((tp) => !logEnds.has(tp)) : tps;
+  if (logEnds) for (const tp of tps) if (logEnds.has(tp)) ends.set(tp, logEnds.get(tp)!);
+  if (unknown.length > 0) for (const o of await port.fetchOffsets(unknown)) ends.set(o, o);
   const boundaries = boundariesOf(buckets);
   const queries: TimestampQuery[] = [];
   const at = new Map<number, TopicPartitionMap<number | null>>();
@@ -122,7 +134,9 @@ export async function readSide(
       const s = atStart.get(tp);
       const t = atEnd.get(tp);
       if (!e || s === undefined || t === undefined) return;
-      readings.put(p.topic, p.partition, { startOffset: s, endOffset: t, logStart: e.start, logEnd: e.end });
+      // An answer is a record, so the log ends after it, even if the log end was read earlier.
+      const logEnd = Math.max(e.end, s === null ? 0 : s + 1, t === null ? 0 : t + 1);
+      readings.put(p.topic, p.partition, { startOffset: s, endOffset: t, logStart: e.start, logEnd });
     });
     out.set(b.startMs, readings);
   }
@@ -178,6 +192,9 @@ async function judge(
   opts: CountAuditorOptions,
   waiting: readonly Waiting[],
   pastDeadline: (b: Bucket) => boolean,
+  /** The target's answers that found a record, kept between cycles (updated here). */
+  targetKnown?: KnownBoundaries,
+  targetEnds?: LogEnds,
 ): Promise<{ decided: BucketResult[]; pending: Waiting[]; undecided: BucketResult[] }> {
   if (waiting.length === 0) return { decided: [], pending: [], undecided: [] };
   const seen = new TopicPartitionMap<true>();
@@ -189,7 +206,25 @@ async function judge(
       all.push(p);
     }
   }
-  const targetReadings = all.length > 0 ? (await readSide(opts.target, 'target', all, waiting.map((w) => w.bucket))).readings : new Map<number, BucketReadings>();
+  let targetReadings = new Map<number, BucketReadings>();
+  if (all.length > 0) {
+    const read = await readSide(opts.target, 'target', all, waiting.map((w) => w.bucket), targetKnown, targetEnds);
+    targetReadings = read.readings;
+    // "First offset at or after t" that found a record stays that record: later records have
+    // higher offsets. An answer that found none may find one once MM2 copies more: not kept.
+    if (targetKnown) {
+      for (const [timestamp, answers] of read.boundaries) {
+        let kept = targetKnown.get(timestamp);
+        for (const p of all) {
+          const tp = { topic: p.remoteTopic, partition: p.partition };
+          const a = answers.get(tp);
+          if (a === undefined || a === null) continue;
+          if (!kept) targetKnown.set(timestamp, (kept = new TopicPartitionMap()));
+          kept.set(tp, a);
+        }
+      }
+    }
+  }
 
   const verdicts = new Map<Waiting, PartitionVerdict[]>();
   const toCount: { w: Waiting; i: number; source: OffsetRange; target: OffsetRange; late: boolean; s: SideBucketReading; t: SideBucketReading }[] = [];
@@ -273,7 +308,9 @@ export class CountAuditor {
   private waiting: Waiting[] = [];
   private nextStartMs: number;
   /** The source's answers at the end of the last bucket read: the start of the next one. */
-  private lastSourceBoundary: Map<number, TopicPartitionMap<number | null>> | undefined;
+  private lastSourceBoundary: KnownBoundaries | undefined;
+  /** The target's answers that found a record, for the boundaries of waiting buckets and the next one. */
+  private readonly targetKnown: KnownBoundaries = new Map();
   /** The earliest bucket start and latest bucket end decided so far. */
   readonly range: { fromMs: number | null; toMs: number | null } = { fromMs: null, toMs: null };
 
@@ -282,6 +319,12 @@ export class CountAuditor {
     // cut by retention, and nobody asked for them.
     const settledUntil = opts.now() - opts.settleMs;
     this.nextStartMs = Math.floor(settledUntil / opts.bucketMs) * opts.bucketMs + opts.bucketMs;
+  }
+
+  /** Keeps the target's answers still needed: boundaries of waiting buckets and the next bucket's start. */
+  private forgetTargetBoundaries(): void {
+    const oldest = Math.min(this.nextStartMs, ...this.waiting.map((w) => w.bucket.startMs));
+    for (const t of [...this.targetKnown.keys()]) if (t < oldest) this.targetKnown.delete(t);
   }
 
   /** Buckets that end before this have had their source read. */
@@ -294,15 +337,19 @@ export class CountAuditor {
     return this.waiting.length;
   }
 
-  /** `excluded`: source topics not judged this cycle (their configs say counts mean nothing). */
-  async cycle(partitions: readonly AuditedPartition[], excluded?: ExcludedTopics): Promise<BucketResult[]> {
+  /**
+   * `excluded`: source topics not judged this cycle (their configs say counts mean nothing).
+   * `logEnds`: log starts and ends of either side from the latest poll, so the audit asks only
+   * for boundaries; partitions missing there are read.
+   */
+  async cycle(partitions: readonly AuditedPartition[], excluded?: ExcludedTopics, logEnds?: { source?: LogEnds; target?: LogEnds }): Promise<BucketResult[]> {
     const now = this.opts.now();
     const fresh = settledBuckets(this.nextStartMs, now, this.opts.bucketMs, this.opts.settleMs);
     if (fresh.length > 0 && partitions.length > 0) {
       const split = splitExcluded(partitions, excluded);
       let readings = new Map<number, BucketReadings>();
       if (split.judged.length > 0) {
-        const read = await readSide(this.opts.source, 'source', split.judged, fresh, this.lastSourceBoundary);
+        const read = await readSide(this.opts.source, 'source', split.judged, fresh, this.lastSourceBoundary, logEnds?.source);
         readings = read.readings;
         const end = fresh[fresh.length - 1]!.endMs;
         this.lastSourceBoundary = new Map([[end, read.boundaries.get(end)!]]);
@@ -313,9 +360,10 @@ export class CountAuditor {
     const deadline = (b: Bucket): boolean => now >= b.endMs + this.opts.settleMs + this.opts.judgeAfterMs;
     let decided: BucketResult[];
     try {
-      const judged = await judge(this.opts, this.waiting, deadline);
+      const judged = await judge(this.opts, this.waiting, deadline, this.targetKnown, logEnds?.target);
       decided = judged.decided;
       this.waiting = judged.pending;
+      this.forgetTargetBoundaries();
     } catch (err) {
       // The target cannot be read: buckets past their deadline are given up as unreadable, so
       // that an unreachable target does not make the waiting list grow without bound.

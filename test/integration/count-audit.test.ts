@@ -26,7 +26,9 @@ import { noopTelemetry } from '../../src/core/telemetry.js';
 import { KafkajsPort } from '../../src/kafka/kafkajsPort.js';
 import type { ClusterConfig } from '../../src/core/types.js';
 import { CountAuditor } from '../../src/poller/countAuditor.js';
-import type { AuditedPartition, BucketResult } from '../../src/poller/countAuditor.js';
+import type { AuditedPartition, BucketResult, LogEnds } from '../../src/poller/countAuditor.js';
+import { TopicPartitionMap } from '../../src/kafka/topicPartitionMap.js';
+import type { Telemetry } from '../../src/core/telemetry.js';
 
 useIntegrationHarness();
 
@@ -56,17 +58,31 @@ async function startAuditingDaemon(topics: string[] = ['crash']): Promise<Daemon
   return startDaemon({ config, logger: createLogger('error'), httpPort: 0, httpHost: '127.0.0.1' });
 }
 
-function port(c: KafkaCluster): KafkajsPort {
+function port(c: KafkaCluster, telemetry: Telemetry = noopTelemetry): KafkajsPort {
   const cfg: ClusterConfig = { alias: c.alias, bootstrapServers: [c.bootstrap], clientId: 'mirrorwatch-audit-test', connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 };
-  const p = new KafkajsPort(cfg, { logger: createLogger('silent'), telemetry: noopTelemetry });
+  const p = new KafkajsPort(cfg, { logger: createLogger('silent'), telemetry });
   ports.push(p);
   return p;
 }
 
-function auditor(): CountAuditor {
+/** Requests per cluster and API, as mirrorwatch_kafka_requests_total counts them. */
+class RequestCount implements Telemetry {
+  readonly requests = new Map<string, number>();
+  kafkaRequest(cluster: string, api: string): void {
+    const k = `${cluster} ${api}`;
+    this.requests.set(k, (this.requests.get(k) ?? 0) + 1);
+  }
+  pollError(): void {}
+  decodeError(): void {}
+  get(cluster: string, api: string): number {
+    return this.requests.get(`${cluster} ${api}`) ?? 0;
+  }
+}
+
+function auditor(telemetry: Telemetry = noopTelemetry): CountAuditor {
   return new CountAuditor({
-    source: port(east),
-    target: port(west),
+    source: port(east, telemetry),
+    target: port(west, telemetry),
     bucketMs: BUCKET_MS,
     settleMs: SETTLE_MS,
     judgeAfterMs: 60_000,
@@ -78,13 +94,33 @@ function auditor(): CountAuditor {
 const partitionsOf = (topic: string, n: number): AuditedPartition[] =>
   Array.from({ length: n }, (_, partition) => ({ topic, remoteTopic: remote(topic), partition }));
 
+let pollPorts: { source: KafkajsPort; target: KafkajsPort } | null = null;
+
+/**
+ * Log starts and ends as the daemon's poll hands them to the audit: read just before the cycle on
+ * ports of their own (the daemon's polls use other connections than its audit).
+ */
+async function polledEnds(partitions: AuditedPartition[]): Promise<{ source: LogEnds; target: LogEnds }> {
+  pollPorts ??= { source: port(east), target: port(west) };
+  const [s, t] = await Promise.all([
+    pollPorts.source.fetchOffsets(partitions.map((p) => ({ topic: p.topic, partition: p.partition }))),
+    pollPorts.target.fetchOffsets(partitions.map((p) => ({ topic: p.remoteTopic, partition: p.partition }))),
+  ]);
+  const map = (offsets: { topic: string; partition: number; start: number; end: number }[]): LogEnds => {
+    const m: LogEnds = new TopicPartitionMap();
+    for (const o of offsets) m.set(o, { start: o.start, end: o.end });
+    return m;
+  };
+  return { source: map(s), target: map(t) };
+}
+
 /** Runs audit cycles until `done` says the decided buckets are enough; returns them all. */
 async function audit(a: CountAuditor, partitions: AuditedPartition[], done: (decided: BucketResult[]) => boolean, timeoutMs: number): Promise<BucketResult[]> {
   const decided: BucketResult[] = [];
   const deadline = Date.now() + timeoutMs;
   while (!done(decided)) {
     if (Date.now() > deadline) throw new Error(`audit: not done after ${timeoutMs} ms; ${decided.length} buckets decided, ${a.pendingBuckets} pending`);
-    decided.push(...(await a.cycle(partitions)));
+    decided.push(...(await a.cycle(partitions, undefined, await polledEnds(partitions))));
     await new Promise((r) => setTimeout(r, 300));
   }
   return decided;
@@ -262,7 +298,8 @@ describe('count audit on real MM2', () => {
         await new Promise((r) => setTimeout(r, 120));
       }
     })();
-    const a = auditor();
+    const requests = new RequestCount();
+    const a = auditor(requests);
     const partitions = [...partitionsOf('steady', 3), ...partitionsOf('idle', 2), ...partitionsOf('shuffled', 2)];
     let results: BucketResult[];
     try {
@@ -288,6 +325,14 @@ describe('count audit on real MM2', () => {
       expect(counted(topic, n)).toEqual(real.map((r) => r.sourceRecords));
       expect(real.every((r) => r.duplicated === 0 && r.missing === 0 && r.targetRecords === r.sourceRecords)).toBe(true);
     }
+    // Cost (the single broker of each cluster): ListOffsets by timestamp only, one per new
+    // boundary on the source; on the target one per boundary plus re-reads of boundaries MM2 had
+    // not copied past yet. Bound: two per broker per audited boundary.
+    const boundaries = (a.sourceReadUntilMs - results[0]!.startMs) / BUCKET_MS + 1;
+    const perBoundary = { source: requests.get(SOURCE, 'ListOffsets') / boundaries, target: requests.get(TARGET, 'ListOffsets') / boundaries };
+    console.log(`(d) cost: ${results.length} buckets, ListOffsets per boundary ${JSON.stringify(perBoundary)}, requests ${JSON.stringify(Object.fromEntries(requests.requests))}`);
+    expect(perBoundary.source).toBeLessThanOrEqual(1);
+    expect(perBoundary.target).toBeLessThanOrEqual(2);
     expect(counted('idle', 2)).toEqual([0, 0]);
     expect(counted('steady', 3).every((n) => n > 0)).toBe(true);
     expect(shuffledCount).toBeGreaterThan(0);
