@@ -2,7 +2,9 @@
 // LogAppendTime decides whether its record counts mean anything. Any broker answers for topic
 // resources, so one request covers every topic; a broker that does not answer is replaced by
 // another once, and a topic the broker refuses (no DESCRIBE_CONFIGS permission) or does not know
-// is returned with its error, never thrown.
+// is returned with its error, never thrown. DescribeConfigs is an optional permission (the audit
+// judges such topics anyway and says their configs are unknown): a refusal is logged once at info
+// level, not counted as a poll error; other per-topic errors are.
 import { apiKeys } from './kafkajsInternals.js';
 import { ErrorCode, errorName } from './errorCodes.js';
 import type { PortContext } from './portContext.js';
@@ -15,6 +17,9 @@ import type { DescribedResource } from './describeConfigsProtocol.js';
 import type { TopicConfigs, TopicConfigValue } from './port.js';
 
 const ATTEMPTS = 2;
+
+/** Per port, the last refusal logged: said once, again only when it changes. */
+const refusalNoted = new WeakMap<PortContext, string>();
 
 export async function describeTopicConfigs(ctx: PortContext, topics: readonly string[], keys: readonly string[]): Promise<TopicConfigs[]> {
   const wanted = [...new Set(topics)];
@@ -50,6 +55,7 @@ export async function describeTopicConfigs(ctx: PortContext, topics: readonly st
   for (const r of answer) if (r.resourceType === RESOURCE_TYPE_TOPIC) byName.set(r.resourceName, r);
   const out: TopicConfigs[] = [];
   const failed: { subject: string; reason: string; requestLevel: boolean }[] = [];
+  const refused: string[] = [];
   for (const topic of wanted) {
     const r = byName.get(topic);
     let error: string | null = null;
@@ -57,9 +63,15 @@ export async function describeTopicConfigs(ctx: PortContext, topics: readonly st
     else if (r.errorCode !== ErrorCode.NONE) error = r.errorMessage ? `${errorName(r.errorCode)}: ${r.errorMessage}` : errorName(r.errorCode);
     const configs: Record<string, TopicConfigValue> = {};
     if (error === null) for (const c of r!.configs) configs[c.name] = { value: c.value, source: c.source };
+    else if (r?.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED) refused.push(topic);
     else failed.push({ subject: `topic ${topic}`, reason: error, requestLevel: false });
     out.push({ topic, configs, error });
   }
   settle(ctx, 'describing topic configs', 'topic_configs', out.length - failed.length, failed);
+  const note = refused.length === 0 ? '' : `no DescribeConfigs permission on ${refused.length} topics (${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ', ...' : ''}): the count audit cannot tell whether they are compacted or stamp LogAppendTime, and judges them anyway`;
+  if (note !== (refusalNoted.get(ctx) ?? '')) {
+    refusalNoted.set(ctx, note);
+    if (note !== '') ctx.logger.info({ topics: refused.length }, note);
+  }
   return out;
 }

@@ -62,8 +62,8 @@ export interface AuditLoopOptions {
   logger: Logger;
   telemetry: Telemetry;
   getSnapshot: () => Snapshot | null;
-  /** Called with each flow's newly decided buckets, oldest first. */
-  onResults?: (flow: FlowConfig, results: BucketResult[], pendingBuckets: number) => void;
+  /** Called with each flow's newly decided buckets, oldest first (and how many topic configs are unknown). */
+  onResults?: (flow: FlowConfig, results: BucketResult[], pendingBuckets: number, configsUnknown: number) => void;
   now?: () => number;
 }
 
@@ -203,11 +203,11 @@ export class AuditLoop {
         if (f.lastError !== null) this.options.logger.info(`count audit of ${f.flow.source}->${f.flow.target} reads both clusters again`);
         f.lastError = null;
         this.apply(f, results);
-        this.options.onResults?.(f.flow, results, f.auditor.pendingBuckets);
+        this.options.onResults?.(f.flow, results, f.auditor.pendingBuckets, f.configsUnknown.length);
       } catch (err) {
         if (err instanceof AuditReadError && err.results.length > 0) {
           this.apply(f, err.results);
-          this.options.onResults?.(f.flow, err.results, f.auditor.pendingBuckets);
+          this.options.onResults?.(f.flow, err.results, f.auditor.pendingBuckets, f.configsUnknown.length);
         }
         const message = err instanceof Error ? err.message : String(err);
         if (f.lastError !== message) this.options.logger.warn({ flow: `${f.flow.source}->${f.flow.target}` }, `count audit of ${f.flow.source}->${f.flow.target} could not read: ${message} (retried next cycle)`);

@@ -110,7 +110,7 @@ function setup() {
         makeCluster('us-west', { partitions: west.offsets(), lastSuccessMs: pollAt ?? now, up: !west.failing }),
       ],
     }),
-    onResults: (f, results, pending) => metrics.record(f.source, f.target, results, pending),
+    onResults: (f, results, pending, unknown) => metrics.record(f.source, f.target, results, pending, unknown),
     now: () => now,
   });
   /** Records with timestamps in [fromMs, toMs), `perSecond` per second, on both partitions of the source. */
@@ -246,6 +246,7 @@ describe('AuditLoop', () => {
     await s.loop.cycle();
     view = s.loop.view().flows[0]!;
     expect(view.configsUnknown).toEqual([{ cluster: 'us-west', topic: 'us-east.orders', error: 'TOPIC_AUTHORIZATION_FAILED' }]);
+    expect(await s.metric('mm2_audit_topic_configs_unknown', { source: 'us-east' })).toBe(1);
     expect(view.notJudged.filter((n) => n.reason === 'log_append_time')).toEqual([]);
   });
 
