@@ -90,9 +90,12 @@ export type LogEnds = TopicPartitionMap<{ start: number; end: number }>;
 export type KnownBoundaries = Map<number, TopicPartitionMap<number | null>>;
 
 /**
- * Boundary offsets and log ends of `partitions` on one side for `buckets`. Log ends are read first:
- * a boundary with no record after it ends at the log end as it was before the boundary was asked.
- * No string key per partition: at 20,000 partitions they cost more than the requests.
+ * Boundary offsets and log ends of `partitions` on one side for `buckets`. Log ends are read (or
+ * were read by the latest poll) before the boundaries: a boundary with no record after it ends at
+ * the log end as it was before the boundary was asked. A log end read earlier can only be lower
+ * than the one at the boundary's time: on the target that keeps a bucket pending a cycle longer,
+ * never makes it look complete. No string key per partition: at 20,000 partitions they cost more
+ * than the requests.
  */
 export async function readSide(
   port: AuditPort,
