@@ -128,6 +128,8 @@ export type BucketVerdict =
 export class BoundaryCounter {
   count = 0;
   done = false;
+  /** The count ended on a record stamped at or after the bucket end, not at the log end. */
+  pastEnd = false;
   private started = false;
 
   constructor(
@@ -147,6 +149,7 @@ export class BoundaryCounter {
       if (r.offset < this.range.from) continue;
       if (r.offset >= this.logEnd || (r.offset >= this.range.to && r.timestamp >= this.endMs)) {
         this.done = true;
+        this.pastEnd = r.offset < this.logEnd;
         return;
       }
       if (!this.started && r.timestamp >= this.startMs) this.started = true;
@@ -161,6 +164,13 @@ export interface ReadableCounts {
   /** `gone`: the source range was deleted (retention, DeleteRecords) after its boundaries were read. */
   source: number | null | 'gone';
   target: number | null;
+  /**
+   * The target's count ended on a record stamped after the bucket (false: only transaction markers
+   * or aborted records follow the bucket there). A marker stamped after the bucket is what made the
+   * target's end boundary answer: after MM2 with exactly-once is killed, the abort marker written
+   * when it restarts comes before the copies it then writes again, so it proves nothing copied.
+   */
+  targetPastBucket?: boolean;
 }
 
 export function offsetRange(r: SideBucketReading): OffsetRange {
@@ -229,7 +239,7 @@ export function judgeBucket(input: JudgeInput): BucketVerdict {
     targetRecords = readable.target;
     goneFromSource = readable.source === 'gone';
   }
-  if (idleAfter && targetRecords < sourceRecords && !pastDeadline) return { kind: 'pending' };
+  if ((idleAfter || readable?.targetPastBucket === false) && targetRecords < sourceRecords && !pastDeadline) return { kind: 'pending' };
   const diff = targetRecords - sourceRecords;
   return {
     kind: 'judged',

@@ -160,7 +160,13 @@ export interface CountRequest {
  * fetches; null where the range could not be read to its end or is longer than `maxOffsets`,
  * `gone` where the log start has moved past its first offset.
  */
-export async function countReadable(port: AuditPort, requests: readonly CountRequest[], maxOffsets: number): Promise<(number | null | 'gone')[]> {
+export async function countReadable(
+  port: AuditPort,
+  requests: readonly CountRequest[],
+  maxOffsets: number,
+  /** Filled per request: whether the count ended on a record stamped after the bucket. */
+  pastEnd: boolean[] = [],
+): Promise<(number | null | 'gone')[]> {
   const counters = requests.map((r) => new BoundaryCounter(r.range, r.startMs, r.endMs, r.logEnd));
   const out: (number | null | 'gone')[] = requests.map(() => null);
   const position = requests.map((r) => r.range.from);
@@ -186,7 +192,10 @@ export async function countReadable(port: AuditPort, requests: readonly CountReq
     }
     open = still;
   }
-  for (const i of requests.keys()) if (out[i] === null && counters[i]!.done) out[i] = counters[i]!.count;
+  for (const i of requests.keys()) {
+    if (out[i] === null && counters[i]!.done) out[i] = counters[i]!.count;
+    pastEnd[i] = counters[i]!.pastEnd;
+  }
   return out;
 }
 
@@ -263,13 +272,17 @@ async function judge(
           logEnd: (side === 'source' ? c.s : c.t).logEnd,
         };
       });
-    const [src, tgt] = await Promise.all([countReadable(opts.source, requests('source'), opts.countMaxOffsets), countReadable(opts.target, requests('target'), opts.countMaxOffsets)]);
+    const targetPast: boolean[] = [];
+    const [src, tgt] = await Promise.all([
+      countReadable(opts.source, requests('source'), opts.countMaxOffsets),
+      countReadable(opts.target, requests('target'), opts.countMaxOffsets, targetPast),
+    ]);
     toCount.forEach((c, j) => {
       const pv = verdicts.get(c.w)![c.i]!;
       pv.verdict = judgeBucket({
         source: c.s,
         target: c.t,
-        readable: { source: src[j] ?? null, target: tgt[j] === 'gone' ? null : (tgt[j] ?? null) },
+        readable: { source: src[j] ?? null, target: tgt[j] === 'gone' ? null : (tgt[j] ?? null), targetPastBucket: targetPast[j] ?? false },
         pastDeadline: c.late,
       });
     });

@@ -231,3 +231,31 @@ describe('topicNotJudged', () => {
     expect(topicNotJudged({ ...plain, cleanupPolicy: 'compact' }, { ...plain, timestampType: 'LogAppendTime' }, names)?.reason).toBe('compacted');
   });
 });
+
+describe('copied past the bucket only when a record says so', () => {
+  // Exactly-once MM2 killed mid-transaction: its records of the bucket stay aborted on the target,
+  // and the restarted MM2 writes the abort marker (stamped when written, after the bucket) before it
+  // copies them again. ListOffsets answers that marker for the bucket's end: no copy yet.
+  const source: SideBucketReading = { startOffset: 0, endOffset: 10, logStart: 0, logEnd: 20 };
+  const target: SideBucketReading = { startOffset: 0, endOffset: 4, logStart: 0, logEnd: 5 };
+
+  it('the counter tells a record after the bucket from the log end', () => {
+    const onlyMarker = new BoundaryCounter({ from: 0, to: 4 }, 1000, 2000, 5);
+    onlyMarker.feed([], 5); // read_committed: aborted records and the marker are not returned
+    expect([onlyMarker.done, onlyMarker.count, onlyMarker.pastEnd]).toEqual([true, 0, false]);
+    const copied = new BoundaryCounter({ from: 0, to: 4 }, 1000, 2000, 20);
+    copied.feed([...[5, 6, 7].map((offset) => ({ offset, timestamp: 1500 })), { offset: 8, timestamp: 2100 }], 9);
+    expect([copied.done, copied.count, copied.pastEnd]).toEqual([true, 3, true]);
+  });
+
+  it('keeps the bucket pending until its deadline instead of finding records missing', () => {
+    expect(judgeBucket({ source, target, pastDeadline: false }).kind).toBe('needs_count');
+    const readable = { source: 10, target: 0, targetPastBucket: false };
+    expect(judgeBucket({ source, target, readable, pastDeadline: false })).toEqual({ kind: 'pending' });
+    expect(judgeBucket({ source, target, readable, pastDeadline: true })).toMatchObject({ kind: 'judged', missing: 10 });
+    // A record after the bucket was copied: what is not there is missing.
+    expect(judgeBucket({ source, target, readable: { ...readable, targetPastBucket: true }, pastDeadline: false })).toMatchObject({ kind: 'judged', missing: 10 });
+    // Duplicates need no such proof.
+    expect(judgeBucket({ source, target, readable: { source: 10, target: 12, targetPastBucket: false }, pastDeadline: false })).toMatchObject({ kind: 'judged', duplicated: 2 });
+  });
+});
