@@ -921,7 +921,7 @@ function flowDetail(): JsonObject {
           stat({
             title: 'Audited up to',
             description: 'How long ago the last bucket the count audit decided ended: bucket length, settle delay and MM2 catching up (alert Mm2AuditStalled above 30m).',
-            targets: [{ expr: `time() - max(mm2_audit_last_bucket_end_timestamp_seconds{${FLOW}})`, instant: true }],
+            targets: [{ expr: `time() - min(max by (shard) (mm2_audit_last_bucket_end_timestamp_seconds{${FLOW}}))`, instant: true }],
             unit: 's',
             thresholds: GREEN_RED_AT(1800),
             width: 6,

@@ -58,7 +58,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const auditConfig = config.audit ?? resolveAuditConfig(undefined);
   let audit: AuditLoop | null = null;
   if (auditConfig.enabled && (config.flows.length > 0 || config.discovery)) {
-    const auditMetrics = createAuditMetrics(metrics.registry);
+    const auditMetrics = createAuditMetrics(metrics.registry, config.shard ? { shard: config.shard } : {});
     audit = new AuditLoop({
       config,
       audit: auditConfig,
@@ -66,7 +66,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       logger,
       telemetry: metrics.telemetry,
       getSnapshot: () => monitor.latest(),
-      onResults: (flow, results, pending) => auditMetrics.record(flow.source, flow.target, results, pending),
+      onResults: (flow, results, pending, configsUnknown) => auditMetrics.record(flow.source, flow.target, results, pending, configsUnknown),
     });
   }
   const auditLoop = audit;

@@ -13,8 +13,8 @@ import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics/index.js';
 import type { Metrics } from '../../src/metrics/index.js';
 import { Monitor } from '../../src/poller/monitor.js';
-import { auditedPartitions } from '../../src/poller/auditLoop.js';
-import { AUDIT_DEFAULTS, auditBuckets } from '../../src/poller/countAuditor.js';
+import { auditedPartitions, snapshotLogEnds } from '../../src/poller/auditLoop.js';
+import { AUDIT_DEFAULTS, CountAuditor } from '../../src/poller/countAuditor.js';
 import type { KafkaPort } from '../../src/kafka/port.js';
 import { VERSION } from '../../src/version.js';
 import { largeSnapshot } from '../../test/unit/helpers/snapshot.js';
@@ -169,11 +169,15 @@ async function warmup(expected: Record<string, number>, timeoutMs: number): Prom
 }
 
 const auditPorts = new Map<string, KafkaPort>();
+/** One CountAuditor per flow, as the daemon keeps, on a clock that moves one bucket per cycle. */
+const auditors = new Map<string, CountAuditor>();
+let auditClockMs: number | null = null;
 
 /**
- * What the daemon's count audit adds to a cycle in which a bucket closes: the boundaries of one
- * bucket (the last whole minute) read on both clusters of every flow, judged, on ports of its own
- * (as the daemon's audit has), with the same request counter.
+ * What the daemon's count audit adds to a cycle in which a bucket closes: the daemon's auditor of
+ * every flow, on ports of its own and the same request counter, given the log starts and ends of
+ * the poll just made (as the daemon's audit takes them from the latest snapshot). Its clock moves
+ * one bucket per cycle, so each cycle reads one new closed bucket (one new boundary) and judges it.
  */
 async function auditOneBucket(snapshot: Snapshot): Promise<number> {
   const cfg = need(config, 'config');
@@ -187,16 +191,34 @@ async function auditOneBucket(snapshot: Snapshot): Promise<number> {
     return p;
   };
   const bucketMs = AUDIT_DEFAULTS.bucketMs;
-  const end = Math.floor(Date.now() / bucketMs) * bucketMs;
+  // Buckets of the last minutes (the records' timestamps are those of the benchmark's setup or
+  // later). An auditor made at clock C (aligned) first reads the bucket [C + b, C + 2b): the clock
+  // starts there and moves one bucket per cycle.
+  const startedAt = auditClockMs === null ? Math.floor(Date.now() / bucketMs) * bucketMs - 10 * bucketMs : null;
+  if (startedAt !== null) auditClockMs = startedAt;
+  const ends = snapshotLogEnds(snapshot, Date.now(), Number.MAX_SAFE_INTEGER);
   let decided = 0;
   for (const flow of cfg.flows) {
+    const key = `${flow.source}->${flow.target}`;
+    let auditor = auditors.get(key);
+    if (!auditor) {
+      auditor = new CountAuditor({
+        source: port(flow.source),
+        target: port(flow.target),
+        bucketMs,
+        settleMs: 0,
+        judgeAfterMs: 0,
+        countMaxOffsets: AUDIT_DEFAULTS.countMaxOffsets,
+        now: () => auditClockMs!,
+      });
+      auditors.set(key, auditor);
+    }
+  }
+  auditClockMs = startedAt !== null ? startedAt + 2 * bucketMs : auditClockMs! + bucketMs;
+  for (const flow of cfg.flows) {
+    const auditor = auditors.get(`${flow.source}->${flow.target}`)!;
     const partitions = auditedPartitions(snapshot, flow);
-    const results = await auditBuckets(
-      { source: port(flow.source), target: port(flow.target), bucketMs, countMaxOffsets: AUDIT_DEFAULTS.countMaxOffsets },
-      partitions,
-      [{ startMs: end - bucketMs, endMs: end }],
-      { judgeAll: true },
-    );
+    const results = await auditor.cycle(partitions, undefined, { source: ends.get(flow.source), target: ends.get(flow.target) });
     decided += results.reduce((n, b) => n + b.partitions.length, 0);
   }
   return decided;

@@ -14,6 +14,7 @@ import { createLogger } from '../log.js';
 import { UsageError, parseDurationArg, parseFlowArg } from './args.js';
 import { loadConfigFor, usageExit, type CommandIo } from './commandIo.js';
 import { configFlowSource } from './flowSource.js';
+import { TopicConfigCache, auditExclusions } from '../poller/topicConfigCache.js';
 import { AUDIT_EXIT, auditExitCode, auditJson, formatAuditReport } from './auditReport.js';
 
 export interface AuditOptions {
@@ -81,6 +82,13 @@ export async function runAudit(opts: AuditOptions, io: CommandIo): Promise<numbe
     const targetPort = factory(clusterOf(ref.target), { logger, telemetry: noopTelemetry });
     ports = [sourcePort, targetPort];
 
+    // Compacted and LogAppendTime topics (either side) cannot be judged: read their configs first.
+    const { notJudged, unknown } = await auditExclusions(
+      { alias: ref.source, configs: new TopicConfigCache(sourcePort, io.now) },
+      { alias: ref.target, configs: new TopicConfigCache(targetPort, io.now) },
+      partitions,
+    );
+
     const tty = io.stderr.isTTY === true;
     const startedAt = io.now();
     const results: BucketResult[] = await auditBuckets(
@@ -89,6 +97,7 @@ export async function runAudit(opts: AuditOptions, io: CommandIo): Promise<numbe
       buckets,
       {
         judgeAll: true,
+        excluded: notJudged,
         onProgress: (p) => {
           if (p.bucketsTotal <= 30 && !tty) return;
           const pct = Math.floor((100 * p.bucketsDone) / p.bucketsTotal);
@@ -99,7 +108,7 @@ export async function runAudit(opts: AuditOptions, io: CommandIo): Promise<numbe
     );
     const first = buckets[0]!.startMs;
     const last = buckets[buckets.length - 1]!.endMs;
-    io.stdout.write(opts.json ? `${JSON.stringify(auditJson(ref, first, last, bucketMs, results), null, 2)}\n` : `${formatAuditReport(name, first, last, bucketMs, results)}\n`);
+    io.stdout.write(opts.json ? `${JSON.stringify(auditJson(ref, first, last, bucketMs, results, unknown), null, 2)}\n` : `${formatAuditReport(name, first, last, bucketMs, results, unknown)}\n`);
     return auditExitCode(results);
   } catch (err) {
     if (err instanceof UsageError) return usageExit(err, io);

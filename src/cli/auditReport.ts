@@ -3,6 +3,7 @@
 import type { AuditTotals } from '../core/countAudit.js';
 import { addVerdict, emptyTotals } from '../core/countAudit.js';
 import type { BucketResult } from '../poller/countAuditor.js';
+import type { ConfigUnknown } from '../poller/topicConfigCache.js';
 import { renderTable } from './table.js';
 
 /** Exit codes of `audit`: 0 every bucket judged and clean. */
@@ -41,7 +42,17 @@ export function auditExitCode(results: readonly BucketResult[]): number {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function formatAuditReport(flow: string, fromMs: number, toMs: number, bucketMs: number, results: readonly BucketResult[]): string {
+/** Reasons that hold for a whole topic (its configs): reported once per topic, not per bucket. */
+const TOPIC_REASONS: ReadonlySet<string> = new Set(['compacted', 'log_append_time']);
+
+export function formatAuditReport(
+  flow: string,
+  fromMs: number,
+  toMs: number,
+  bucketMs: number,
+  results: readonly BucketResult[],
+  configsUnknown: readonly ConfigUnknown[] = [],
+): string {
   const rows = partitionTotals(results);
   const sum = emptyTotals();
   for (const r of rows) {
@@ -77,10 +88,22 @@ export function formatAuditReport(flow: string, fromMs: number, toMs: number, bu
       ]),
     ),
   );
+  const byTopic = new Map<string, string>();
+  for (const b of results) for (const p of b.partitions) if (p.verdict.kind === 'cannot_judge' && TOPIC_REASONS.has(p.verdict.reason)) byTopic.set(p.topic, `${p.verdict.reason}: ${p.verdict.detail}`);
+  if (byTopic.size > 0) {
+    lines.push('', 'topics not judged:');
+    for (const [topic, why] of [...byTopic].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${topic}  ${why}`);
+  }
+  if (configsUnknown.length > 0) {
+    lines.push('', 'topic configs not read (judged, but compaction or LogAppendTime would go unnoticed):');
+    for (const u of configsUnknown.slice(0, 50)) lines.push(`  ${u.cluster} ${u.topic}  ${u.error}`);
+    if (configsUnknown.length > 50) lines.push(`  ... and ${configsUnknown.length - 50} more`);
+  }
   const notable = results.flatMap((b) =>
     b.partitions.flatMap((p) => {
       const v = p.verdict;
       if (v.kind === 'judged' && v.missing === 0 && v.duplicated === 0) return [];
+      if (v.kind === 'cannot_judge' && TOPIC_REASONS.has(v.reason)) return [];
       const what =
         v.kind === 'judged'
           ? `${v.missing > 0 ? `${v.missing} missing` : `${v.duplicated} duplicated`} (source ${v.sourceRecords}, target ${v.targetRecords})`
@@ -108,7 +131,14 @@ export function formatAuditReport(flow: string, fromMs: number, toMs: number, bu
   return lines.join('\n');
 }
 
-export function auditJson(flow: { source: string; target: string }, fromMs: number, toMs: number, bucketMs: number, results: readonly BucketResult[]) {
+export function auditJson(
+  flow: { source: string; target: string },
+  fromMs: number,
+  toMs: number,
+  bucketMs: number,
+  results: readonly BucketResult[],
+  configsUnknown: readonly ConfigUnknown[] = [],
+) {
   return {
     flow,
     from: iso(fromMs),
@@ -116,6 +146,7 @@ export function auditJson(flow: { source: string; target: string }, fromMs: numb
     bucketSeconds: bucketMs / 1000,
     exitCode: auditExitCode(results),
     partitions: partitionTotals(results),
+    configsUnknown,
     buckets: results.map((b) => ({ start: iso(b.startMs), end: iso(b.endMs), totals: b.totals, partitions: b.partitions })),
   };
 }

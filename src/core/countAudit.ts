@@ -55,6 +55,50 @@ export const CANNOT_JUDGE_REASONS: readonly CannotJudgeReason[] = [
   'unreadable',
 ];
 
+/** A topic's configuration on one cluster, as far as the audit cares; null where not set or not read. */
+export interface TopicAuditConfig {
+  cleanupPolicy: string | null;
+  timestampType: string | null;
+}
+
+/** The topic config keys the audit reads (DescribeConfigs). */
+export const AUDIT_CONFIG_KEYS: readonly string[] = ['cleanup.policy', 'message.timestamp.type'];
+
+export interface TopicNotJudged {
+  reason: Extract<CannotJudgeReason, 'compacted' | 'log_append_time'>;
+  detail: string;
+}
+
+const compacted = (c: TopicAuditConfig | undefined): boolean => (c?.cleanupPolicy ?? '').split(',').some((p) => p.trim() === 'compact');
+const logAppendTime = (c: TopicAuditConfig | undefined): boolean => c?.timestampType === 'LogAppendTime';
+
+/**
+ * Whether a topic's configuration makes its counts meaningless. Compaction (on either cluster)
+ * removes records on each side independently, so counts between two timestamps drift apart.
+ * LogAppendTime on the target stamps each copy with the time MM2 wrote it, not the source's
+ * timestamp, so the two sides' buckets hold different records. LogAppendTime on the source alone
+ * is harmless: MM2 copies the broker's stamp as the record's timestamp into a CreateTime target,
+ * and both sides then agree (MM2 does not copy message.timestamp.type to the remote topic).
+ */
+export function topicNotJudged(
+  source: TopicAuditConfig | undefined,
+  target: TopicAuditConfig | undefined,
+  names: { source: string; target: string },
+): TopicNotJudged | null {
+  const sides = [
+    { name: names.source, c: source },
+    { name: names.target, c: target },
+  ];
+  const comp = sides.filter((s) => compacted(s.c));
+  if (comp.length > 0) {
+    return { reason: 'compacted', detail: `cleanup.policy=${comp[0]!.c!.cleanupPolicy} on ${comp.map((s) => s.name).join(' and ')}: compaction removes records on each side independently` };
+  }
+  if (logAppendTime(target)) {
+    return { reason: 'log_append_time', detail: `message.timestamp.type=LogAppendTime on ${names.target}: its timestamps are the time MM2 copied each record, not the source's` };
+  }
+  return null;
+}
+
 export type BucketVerdict =
   | {
       kind: 'judged';
@@ -84,6 +128,8 @@ export type BucketVerdict =
 export class BoundaryCounter {
   count = 0;
   done = false;
+  /** The count ended on a record stamped at or after the bucket end, not at the log end. */
+  pastEnd = false;
   private started = false;
 
   constructor(
@@ -103,6 +149,7 @@ export class BoundaryCounter {
       if (r.offset < this.range.from) continue;
       if (r.offset >= this.logEnd || (r.offset >= this.range.to && r.timestamp >= this.endMs)) {
         this.done = true;
+        this.pastEnd = r.offset < this.logEnd;
         return;
       }
       if (!this.started && r.timestamp >= this.startMs) this.started = true;
@@ -117,6 +164,13 @@ export interface ReadableCounts {
   /** `gone`: the source range was deleted (retention, DeleteRecords) after its boundaries were read. */
   source: number | null | 'gone';
   target: number | null;
+  /**
+   * The target's count ended on a record stamped after the bucket (false: only transaction markers
+   * or aborted records follow the bucket there). A marker stamped after the bucket is what made the
+   * target's end boundary answer: after MM2 with exactly-once is killed, the abort marker written
+   * when it restarts comes before the copies it then writes again, so it proves nothing copied.
+   */
+  targetPastBucket?: boolean;
 }
 
 export function offsetRange(r: SideBucketReading): OffsetRange {
@@ -185,7 +239,7 @@ export function judgeBucket(input: JudgeInput): BucketVerdict {
     targetRecords = readable.target;
     goneFromSource = readable.source === 'gone';
   }
-  if (idleAfter && targetRecords < sourceRecords && !pastDeadline) return { kind: 'pending' };
+  if ((idleAfter || readable?.targetPastBucket === false) && targetRecords < sourceRecords && !pastDeadline) return { kind: 'pending' };
   const diff = targetRecords - sourceRecords;
   return {
     kind: 'judged',

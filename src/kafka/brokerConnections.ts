@@ -16,6 +16,7 @@ import type {
 import { Broker, ConnectionPool, apiKeys, createSocketFactory, protocolRequests, quietIdleRequestQueues } from './kafkajsInternals.js';
 import { negotiateVersion } from './apiVersions.js';
 import { LIST_OFFSETS_VERSIONS } from './listOffsetsProtocol.js';
+import { DESCRIBE_CONFIGS_VERSIONS } from './describeConfigsProtocol.js';
 import { METADATA_VERSIONS, decodeMetadataResponse, encodeMetadataRequest } from './metadataProtocol.js';
 import { mergeMetadata, metadataFromResponse } from './metadataModel.js';
 import type { BrokerNode, ClusterMetadata, RawMetadataResponse } from './metadataModel.js';
@@ -234,6 +235,7 @@ export class BrokerConnections {
       ...kafkajsApis.map((api) => ({ name: officialApiName(api), apiKey: apiKeys[api]!, versions: protocolRequests[api].versions.map(Number) })),
       { name: 'ListOffsets', apiKey: apiKeys.ListOffsets!, versions: [...LIST_OFFSETS_VERSIONS] },
       { name: 'Metadata', apiKey: apiKeys.Metadata!, versions: [...METADATA_VERSIONS] },
+      { name: 'DescribeConfigs', apiKey: apiKeys.DescribeConfigs!, versions: [...DESCRIBE_CONFIGS_VERSIONS] },
     ];
     for (const api of apis) {
       const range = target.broker.versions?.[api.apiKey];

@@ -14,6 +14,7 @@ import type {
   KafkaPortFactory,
   TimestampOffset,
   TimestampQuery,
+  TopicConfigs,
   TopicInfo,
 } from './port.js';
 import type { InstrumentationEvent, NetworkRequestPayload } from './kafkajsInternals.js';
@@ -29,6 +30,7 @@ import { fetchPartitionOffsets } from './partitionOffsets.js';
 import { fetchRecords } from './fetchRecords.js';
 import { fetchOffsetsForTimes } from './timestampOffsets.js';
 import { CommittedOffsetsReader } from './committedOffsets.js';
+import { describeTopicConfigs } from './topicConfigs.js';
 
 export interface KafkajsPortOptions {
   /** Metadata older than this is refreshed before routing offset/fetch requests (default 60 s). */
@@ -121,6 +123,11 @@ export class KafkajsPort implements KafkaPort {
 
   fetchCommittedOffsets(groups: string[]): Promise<CommittedOffset[]> {
     return this.committed.read(groups);
+  }
+
+  describeTopicConfigs(topics: string[], keys: string[]): Promise<TopicConfigs[]> {
+    if (this.tlsUnusable !== undefined) return Promise.reject(new Error(this.tlsUnusable));
+    return describeTopicConfigs(this.ctx, topics, keys);
   }
 
   /** Protocol versions spoken with each broker of the cluster (connects to each; diagnostics). */

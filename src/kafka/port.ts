@@ -73,6 +73,27 @@ export interface TimestampOffset extends TimestampQuery {
   offset: number | null;
 }
 
+/** Where a topic's config value comes from: a topic-level override, the broker's settings, or Kafka's default. */
+export type ConfigSource = 'topic' | 'broker' | 'default' | 'unknown';
+
+export interface TopicConfigValue {
+  /** null for a sensitive value (never kept) or a config without a value. */
+  value: string | null;
+  source: ConfigSource;
+}
+
+export interface TopicConfigs {
+  topic: string;
+  /** The keys asked for that the broker answered, by name (empty when `error` is set). */
+  configs: Record<string, TopicConfigValue>;
+  /**
+   * Why the topic's configs could not be read: a Kafka error name such as TOPIC_AUTHORIZATION_FAILED
+   * (no DescribeConfigs permission) or UNKNOWN_TOPIC_OR_PARTITION, with the broker's message if any;
+   * null when read.
+   */
+  error: string | null;
+}
+
 export interface CommittedOffset extends TopicPartition {
   group: string;
   /** -1 when the group has no committed offset for the partition (the broker rarely says so). */
@@ -121,6 +142,12 @@ export interface KafkaPort {
    * FindCoordinator the first time (coordinators are cached). Never joins a group, never commits.
    */
   fetchCommittedOffsets(groups: string[]): Promise<CommittedOffset[]>;
+  /**
+   * The named config keys of each distinct topic asked for, in request order (DescribeConfigs,
+   * one request to any broker). A topic the broker refuses or does not know carries `error`
+   * (counted as poll error kind `topic_configs`); the call rejects only when no broker answers.
+   */
+  describeTopicConfigs(topics: string[], keys: string[]): Promise<TopicConfigs[]>;
 }
 
 export interface KafkaPortDeps {

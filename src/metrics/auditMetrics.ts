@@ -5,14 +5,30 @@ import type { Registry } from 'prom-client';
 import { CANNOT_JUDGE_REASONS } from '../core/countAudit.js';
 import type { BucketResult } from '../poller/countAuditor.js';
 import { GoneTopics } from '../core/goneTopics.js';
+import type { ShardSpec } from '../core/shard.js';
+import { isSharded } from '../core/shard.js';
 
 export interface AuditMetrics {
-  /** Newly decided buckets of one flow, oldest first, and how many still wait for MM2. */
-  record(source: string, target: string, results: readonly BucketResult[], pendingBuckets: number): void;
+  /**
+   * Newly decided buckets of one flow, oldest first, how many still wait for MM2, and how many of
+   * the flow's topics (on either cluster) have configs the audit could not read.
+   */
+  record(source: string, target: string, results: readonly BucketResult[], pendingBuckets: number, configsUnknown?: number): void;
 }
 
-export function createAuditMetrics(registry: Registry): AuditMetrics {
+export interface AuditMetricsOptions {
+  /** This instance's shard: the flow-level series then carry `shard` (each shard audits its own topics). */
+  shard?: ShardSpec;
+}
+
+export function createAuditMetrics(registry: Registry, options: AuditMetricsOptions = {}): AuditMetrics {
   const registers = [registry];
+  // Per-topic series belong to the shard that owns the topic; the flow-level ones (bucket counts,
+  // the audited range, pending buckets) would come from every shard with the same labels, so
+  // sharded they carry the shard's index, like mm2_flow_state (min / max / sum over `shard`).
+  const shard = isSharded(options.shard) ? String(options.shard.index) : null;
+  const flowNames: string[] = shard === null ? ['source', 'target'] : ['source', 'target', 'shard'];
+  const flowOf = (source: string, target: string): Record<string, string> => (shard === null ? { source, target } : { source, target, shard });
   const missingTotal = new Counter({
     name: 'mm2_audit_missing_records_total',
     help: 'Records on the source that the target does not hold, over the closed buckets audited since start (count audit).',
@@ -34,7 +50,7 @@ export function createAuditMetrics(registry: Registry): AuditMetrics {
   const bucketsTotal = new Counter({
     name: 'mm2_audit_buckets_total',
     help: 'Partition buckets decided by the count audit, by result: clean, missing, duplicated (both when both), not_judged.',
-    labelNames: ['source', 'target', 'result'] as const,
+    labelNames: [...flowNames, 'result'],
     registers,
   });
   const lastMissing = new Gauge({
@@ -52,19 +68,25 @@ export function createAuditMetrics(registry: Registry): AuditMetrics {
   const auditedFrom = new Gauge({
     name: 'mm2_audit_first_bucket_start_timestamp_seconds',
     help: 'Start of the first bucket the count audit decided since start (Unix seconds).',
-    labelNames: ['source', 'target'] as const,
+    labelNames: flowNames,
     registers,
   });
   const auditedTo = new Gauge({
     name: 'mm2_audit_last_bucket_end_timestamp_seconds',
     help: 'End of the last bucket the count audit decided (Unix seconds): everything before it has been audited.',
-    labelNames: ['source', 'target'] as const,
+    labelNames: flowNames,
     registers,
   });
   const pending = new Gauge({
     name: 'mm2_audit_buckets_pending',
     help: 'Settled buckets whose source was read and that wait for MM2 to copy past them.',
-    labelNames: ['source', 'target'] as const,
+    labelNames: flowNames,
+    registers,
+  });
+  const configsUnknownGauge = new Gauge({
+    name: 'mm2_audit_topic_configs_unknown',
+    help: 'Topics of the flow (source or remote, per cluster) whose configs the count audit could not read (DescribeConfigs refused or failed): judged, but compaction or LogAppendTime there would go unnoticed.',
+    labelNames: flowNames,
     registers,
   });
   const notJudged = new Gauge({
@@ -79,9 +101,11 @@ export function createAuditMetrics(registry: Registry): AuditMetrics {
   const counted = new Map<string, { topics: Set<string>; gone: GoneTopics }>();
 
   return {
-    record(source, target, results, pendingBuckets) {
+    record(source, target, results, pendingBuckets, configsUnknown = 0) {
       const flow = `${source}\u0000${target}`;
-      pending.set({ source, target }, pendingBuckets);
+      const flowLabels = flowOf(source, target);
+      pending.set(flowLabels, pendingBuckets);
+      configsUnknownGauge.set(flowLabels, configsUnknown);
       if (results.length === 0) return;
       // Summed per topic first: a prom-client call per partition costs more than the audit itself at 20,000 partitions.
       const perTopic = new Map<string, { missing: number; duplicated: number; records: number }>();
@@ -123,10 +147,10 @@ export function createAuditMetrics(registry: Registry): AuditMetrics {
         auditedTotal.remove(labels);
         c.topics.delete(topic);
       }
-      for (const [result, n] of Object.entries(buckets)) if (n > 0) bucketsTotal.inc({ source, target, result }, n);
-      if (!lastTopics.has(flow)) auditedFrom.set({ source, target }, results[0]!.startMs / 1000);
+      for (const [result, n] of Object.entries(buckets)) if (n > 0) bucketsTotal.inc({ ...flowLabels, result }, n);
+      if (!lastTopics.has(flow)) auditedFrom.set(flowLabels, results[0]!.startMs / 1000);
       const last = results[results.length - 1]!;
-      auditedTo.set({ source, target }, last.endMs / 1000);
+      auditedTo.set(flowLabels, last.endMs / 1000);
 
       // The last bucket's gauges: every topic of the flow, 0 when clean; topics gone since are removed.
       const missing = new Map<string, number>();

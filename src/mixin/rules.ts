@@ -380,7 +380,8 @@ threshold: more than ${auditMissing} records over 30m; for: ${forOf('Mm2AuditRec
           }),
           alert('Mm2AuditStalled', {
             comment: `threshold: no bucket decided for ${auditStall} s; for: ${forOf('Mm2AuditStalled')}`,
-            expr: `time() - max ${q.by('source', 'target')} (${q.m('mm2_audit_last_bucket_end_timestamp_seconds')}) > ${auditStall}`,
+            // Replicas agree (max over them); sharded, each shard audits its own topics (min over them).
+            expr: `time() - min ${q.by('source', 'target')} (max ${q.by('source', 'target', 'shard')} (${q.m('mm2_audit_last_bucket_end_timestamp_seconds')})) > ${auditStall}`,
             annotations: {
               summary: `The count audit of ${flow} has decided nothing for {{ $value | humanizeDuration }}`,
               description: `The last bucket the audit of ${flow} decided ended {{ $value | humanizeDuration }} ago (threshold ${humanizeSeconds(auditStall)} for ${forOf('Mm2AuditStalled')}): mirrorwatch cannot read one of the clusters, or MM2 is not copying. Check: mirrorwatch lag --flow '${flow}' and /api/v1/flows/{{ $labels.source }}/{{ $labels.target }}/audit (lastError)`,

@@ -10,7 +10,10 @@ import type { KafkaPort, KafkaPortFactory } from '../kafka/port.js';
 import type { Logger } from '../log.js';
 import { GoneTopics } from '../core/goneTopics.js';
 import { AuditReadError, CountAuditor } from './countAuditor.js';
-import type { AuditPort, AuditedPartition, BucketResult, PartitionVerdict } from './countAuditor.js';
+import type { AuditPort, AuditedPartition, BucketResult, LogEnds, PartitionVerdict } from './countAuditor.js';
+import { TopicPartitionMap } from '../kafka/topicPartitionMap.js';
+import { TopicConfigCache, auditExclusions } from './topicConfigCache.js';
+import type { ConfigUnknown } from './topicConfigCache.js';
 
 /** Buckets kept per flow for the API. */
 const RECENT_BUCKETS = 60;
@@ -42,6 +45,8 @@ export interface AuditFlowView {
   /** Partitions of the last decided bucket that could not be judged. */
   notJudged: { topic: string; partition: number; reason: string; detail: string }[];
   recentBuckets: AuditBucketView[];
+  /** Topics whose configs could not be read (DescribeConfigs refused or failed): judged, but a compacted or LogAppendTime topic would go unnoticed. */
+  configsUnknown: ConfigUnknown[];
   lastError: string | null;
 }
 
@@ -57,8 +62,8 @@ export interface AuditLoopOptions {
   logger: Logger;
   telemetry: Telemetry;
   getSnapshot: () => Snapshot | null;
-  /** Called with each flow's newly decided buckets, oldest first. */
-  onResults?: (flow: FlowConfig, results: BucketResult[], pendingBuckets: number) => void;
+  /** Called with each flow's newly decided buckets, oldest first (and how many topic configs are unknown). */
+  onResults?: (flow: FlowConfig, results: BucketResult[], pendingBuckets: number, configsUnknown: number) => void;
   now?: () => number;
 }
 
@@ -71,6 +76,7 @@ interface FlowAudit {
   totals: AuditTotals;
   recent: AuditBucketView[];
   notJudged: AuditFlowView['notJudged'];
+  configsUnknown: ConfigUnknown[];
   lastError: string | null;
 }
 
@@ -90,8 +96,25 @@ export function auditedPartitions(snapshot: Snapshot | null, flow: FlowConfig): 
   );
 }
 
+/**
+ * Log starts and ends of each cluster from the latest poll, when that poll is recent: the audit
+ * then asks only for its boundaries (a poll has just read these, no need to ask again).
+ */
+export function snapshotLogEnds(snapshot: Snapshot | null, nowMs: number, maxAgeMs: number): Map<string, LogEnds> {
+  const out = new Map<string, LogEnds>();
+  for (const c of snapshot?.clusters ?? []) {
+    if (!c.up || c.lastSuccessMs === null || nowMs - c.lastSuccessMs > maxAgeMs) continue;
+    const m: LogEnds = new TopicPartitionMap();
+    for (const p of c.partitions) m.set(p, { start: p.start, end: p.end });
+    out.set(c.alias, m);
+  }
+  return out;
+}
+
 export class AuditLoop {
   private readonly ports = new Map<string, KafkaPort>();
+  /** Topic configs per cluster, shared by the flows that read it. */
+  private readonly configs = new Map<string, TopicConfigCache>();
   private flows: FlowAudit[];
   private readonly portOf: (alias: string) => AuditPort;
   private timer: NodeJS.Timeout | null = null;
@@ -117,6 +140,7 @@ export class AuditLoop {
       fetchOffsetsForTimes: (q) => open(alias).fetchOffsetsForTimes(q),
       fetch: (q) => open(alias).fetch(q),
     });
+    for (const c of options.config.clusters) this.configs.set(c.alias, new TopicConfigCache({ describeTopicConfigs: (t, k) => open(c.alias).describeTopicConfigs(t, k) }, this.now));
     this.flows = options.config.flows.map((flow) => this.flowAudit(flow));
   }
 
@@ -154,6 +178,7 @@ export class AuditLoop {
       totals: emptyTotals(),
       recent: [],
       notJudged: [],
+      configsUnknown: [],
       lastError: null,
     };
   }
@@ -185,25 +210,35 @@ export class AuditLoop {
   /** One audit cycle of every flow (flows one after the other: the audit is never urgent). */
   async cycle(): Promise<void> {
     const snapshot = this.options.getSnapshot();
+    const poll = this.options.config.poll;
+    // A poll that succeeded within about two poll intervals; an older one is not trusted.
+    const maxAgeMs = poll ? 2 * poll.intervalMs + poll.timeoutMs : 60_000;
+    const ends = snapshotLogEnds(snapshot, this.now(), maxAgeMs);
     for (const f of this.flows) {
       if (this.stopped) return;
       const partitions = auditedPartitions(snapshot, f.flow);
       try {
-        const results = await f.auditor.cycle(partitions);
+        const exclusions = partitions.length > 0 ? await auditExclusions(this.configsOf(f.flow.source), this.configsOf(f.flow.target), partitions) : null;
+        f.configsUnknown = exclusions?.unknown ?? [];
+        const results = await f.auditor.cycle(partitions, exclusions?.notJudged, { source: ends.get(f.flow.source), target: ends.get(f.flow.target) });
         if (f.lastError !== null) this.options.logger.info(`count audit of ${f.flow.source}->${f.flow.target} reads both clusters again`);
         f.lastError = null;
         this.apply(f, results);
-        this.options.onResults?.(f.flow, results, f.auditor.pendingBuckets);
+        this.options.onResults?.(f.flow, results, f.auditor.pendingBuckets, f.configsUnknown.length);
       } catch (err) {
         if (err instanceof AuditReadError && err.results.length > 0) {
           this.apply(f, err.results);
-          this.options.onResults?.(f.flow, err.results, f.auditor.pendingBuckets);
+          this.options.onResults?.(f.flow, err.results, f.auditor.pendingBuckets, f.configsUnknown.length);
         }
         const message = err instanceof Error ? err.message : String(err);
         if (f.lastError !== message) this.options.logger.warn({ flow: `${f.flow.source}->${f.flow.target}` }, `count audit of ${f.flow.source}->${f.flow.target} could not read: ${message} (retried next cycle)`);
         f.lastError = message;
       }
     }
+  }
+
+  private configsOf(alias: string): { alias: string; configs: TopicConfigCache } {
+    return { alias, configs: this.configs.get(alias)! };
   }
 
   private apply(f: FlowAudit, results: BucketResult[]): void {
@@ -245,6 +280,7 @@ export class AuditLoop {
           lastBucket: f.recent[f.recent.length - 1] ?? null,
           notJudged: f.notJudged,
           recentBuckets: [...f.recent],
+          configsUnknown: f.configsUnknown,
           lastError: f.lastError,
         };
       }),

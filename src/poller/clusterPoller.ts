@@ -360,6 +360,7 @@ function abandonable(port: KafkaPort, abandoned: () => boolean): KafkaPort {
     listTopics: () => guard(() => port.listTopics()),
     fetchOffsets: (partitions) => guard(() => port.fetchOffsets(partitions)),
     fetchOffsetsForTimes: (queries) => guard(() => port.fetchOffsetsForTimes(queries)),
+    describeTopicConfigs: (topics, keys) => guard(() => port.describeTopicConfigs(topics, keys)),
     fetch: (requests, options) => guard(() => port.fetch(requests, options)),
     fetchCommittedOffsets: (groups) => guard(() => port.fetchCommittedOffsets(groups)),
   };

@@ -1,12 +1,14 @@
 // Reads what the count audit needs from both clusters of a flow and judges each bucket with the
 // pure rules of core/countAudit.ts. The source is read once, when a bucket has settled (before
 // retention or DeleteRecords can take its records away); the target is read until MM2 has copied
-// past the bucket. Requests: one ListOffsets by timestamp per broker per boundary and side, two
-// ListOffsets per broker and side for log starts and ends, and read_committed Fetches only for
-// buckets whose offset counts differ (to tell transaction markers and aborted records from records).
+// past the bucket. Requests: one ListOffsets by timestamp per broker per new boundary and side (a
+// boundary shared by consecutive buckets is asked once; on the target, an answer that found a
+// record never changes and is kept), log starts and ends from the latest poll when the caller
+// has them (else two ListOffsets per broker and side), and read_committed Fetches only for buckets
+// whose offset counts differ (to tell transaction markers and aborted records from records).
 import type { KafkaPort, TimestampQuery } from '../kafka/port.js';
 import { TopicPartitionMap } from '../kafka/topicPartitionMap.js';
-import type { AuditTotals, Bucket, BucketVerdict, OffsetRange, SideBucketReading } from '../core/countAudit.js';
+import type { AuditTotals, Bucket, BucketVerdict, CannotJudgeReason, OffsetRange, SideBucketReading } from '../core/countAudit.js';
 import { BoundaryCounter, addVerdict, boundariesOf, emptyTotals, judgeBucket, settledBuckets } from '../core/countAudit.js';
 
 export interface AuditedPartition {
@@ -50,8 +52,27 @@ export const AUDIT_DEFAULTS = {
 
 interface Waiting {
   bucket: Bucket;
+  /** Partitions read and judged. */
   partitions: AuditedPartition[];
   source: BucketReadings;
+  /** Partitions of topics the audit does not judge (compacted, LogAppendTime), with their verdicts. */
+  excluded: PartitionVerdict[];
+}
+
+/** Source topics not judged, with why (from their configs: see topicNotJudged). */
+export type ExcludedTopics = ReadonlyMap<string, { reason: CannotJudgeReason; detail: string }>;
+
+/** Splits partitions into those to read and the verdicts of those not judged. */
+export function splitExcluded(partitions: readonly AuditedPartition[], excluded: ExcludedTopics | undefined): { judged: AuditedPartition[]; excluded: PartitionVerdict[] } {
+  if (!excluded || excluded.size === 0) return { judged: [...partitions], excluded: [] };
+  const judged: AuditedPartition[] = [];
+  const out: PartitionVerdict[] = [];
+  for (const p of partitions) {
+    const x = excluded.get(p.topic);
+    if (x) out.push({ ...p, verdict: { kind: 'cannot_judge', reason: x.reason, detail: x.detail } });
+    else judged.push(p);
+  }
+  return { judged, excluded: out };
 }
 
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -62,10 +83,19 @@ const topicOn = (p: AuditedPartition, side: Side): string => (side === 'source' 
 /** Readings of one bucket, keyed by the source topic and partition. */
 export type BucketReadings = TopicPartitionMap<SideBucketReading>;
 
+/** Log starts and ends a caller already holds (the latest poll), keyed by that side's topic. */
+export type LogEnds = TopicPartitionMap<{ start: number; end: number }>;
+
+/** Answers by timestamp, keyed by one side's topic. */
+export type KnownBoundaries = Map<number, TopicPartitionMap<number | null>>;
+
 /**
- * Boundary offsets and log ends of `partitions` on one side for `buckets`. Log ends are read first:
- * a boundary with no record after it ends at the log end as it was before the boundary was asked.
- * No string key per partition: at 20,000 partitions they cost more than the requests.
+ * Boundary offsets and log ends of `partitions` on one side for `buckets`. Log ends are read (or
+ * were read by the latest poll) before the boundaries: a boundary with no record after it ends at
+ * the log end as it was before the boundary was asked. A log end read earlier can only be lower
+ * than the one at the boundary's time: on the target that keeps a bucket pending a cycle longer,
+ * never makes it look complete. No string key per partition: at 20,000 partitions they cost more
+ * than the requests.
  */
 export async function readSide(
   port: AuditPort,
@@ -74,10 +104,14 @@ export async function readSide(
   buckets: readonly Bucket[],
   /** Boundaries answered before (by timestamp, keyed by this side's topic): not asked again. */
   known?: ReadonlyMap<number, TopicPartitionMap<number | null>>,
-): Promise<{ readings: Map<number, BucketReadings>; boundaries: Map<number, TopicPartitionMap<number | null>> }> {
+  /** Log starts and ends already read (no older than a poll): only the partitions missing here are asked. */
+  logEnds?: LogEnds,
+): Promise<{ readings: Map<number, BucketReadings>; boundaries: KnownBoundaries }> {
   const tps = partitions.map((p) => ({ topic: topicOn(p, side), partition: p.partition }));
   const ends = new TopicPartitionMap<{ start: number; end: number }>();
-  for (const o of await port.fetchOffsets(tps)) ends.set(o, o);
+  const unknown = logEnds ? tps.filter((tp) => !logEnds.has(tp)) : tps;
+  if (logEnds) for (const tp of tps) if (logEnds.has(tp)) ends.set(tp, logEnds.get(tp)!);
+  if (unknown.length > 0) for (const o of await port.fetchOffsets(unknown)) ends.set(o, o);
   const boundaries = boundariesOf(buckets);
   const queries: TimestampQuery[] = [];
   const at = new Map<number, TopicPartitionMap<number | null>>();
@@ -103,7 +137,9 @@ export async function readSide(
       const s = atStart.get(tp);
       const t = atEnd.get(tp);
       if (!e || s === undefined || t === undefined) return;
-      readings.put(p.topic, p.partition, { startOffset: s, endOffset: t, logStart: e.start, logEnd: e.end });
+      // An answer is a record, so the log ends after it, even if the log end was read earlier.
+      const logEnd = Math.max(e.end, s === null ? 0 : s + 1, t === null ? 0 : t + 1);
+      readings.put(p.topic, p.partition, { startOffset: s, endOffset: t, logStart: e.start, logEnd });
     });
     out.set(b.startMs, readings);
   }
@@ -124,7 +160,13 @@ export interface CountRequest {
  * fetches; null where the range could not be read to its end or is longer than `maxOffsets`,
  * `gone` where the log start has moved past its first offset.
  */
-export async function countReadable(port: AuditPort, requests: readonly CountRequest[], maxOffsets: number): Promise<(number | null | 'gone')[]> {
+export async function countReadable(
+  port: AuditPort,
+  requests: readonly CountRequest[],
+  maxOffsets: number,
+  /** Filled per request: whether the count ended on a record stamped after the bucket. */
+  pastEnd: boolean[] = [],
+): Promise<(number | null | 'gone')[]> {
   const counters = requests.map((r) => new BoundaryCounter(r.range, r.startMs, r.endMs, r.logEnd));
   const out: (number | null | 'gone')[] = requests.map(() => null);
   const position = requests.map((r) => r.range.from);
@@ -150,7 +192,10 @@ export async function countReadable(port: AuditPort, requests: readonly CountReq
     }
     open = still;
   }
-  for (const i of requests.keys()) if (out[i] === null && counters[i]!.done) out[i] = counters[i]!.count;
+  for (const i of requests.keys()) {
+    if (out[i] === null && counters[i]!.done) out[i] = counters[i]!.count;
+    pastEnd[i] = counters[i]!.pastEnd;
+  }
   return out;
 }
 
@@ -159,6 +204,9 @@ async function judge(
   opts: CountAuditorOptions,
   waiting: readonly Waiting[],
   pastDeadline: (b: Bucket) => boolean,
+  /** The target's answers that found a record, kept between cycles (updated here). */
+  targetKnown?: KnownBoundaries,
+  targetEnds?: LogEnds,
 ): Promise<{ decided: BucketResult[]; pending: Waiting[]; undecided: BucketResult[] }> {
   if (waiting.length === 0) return { decided: [], pending: [], undecided: [] };
   const seen = new TopicPartitionMap<true>();
@@ -170,7 +218,25 @@ async function judge(
       all.push(p);
     }
   }
-  const { readings: targetReadings } = await readSide(opts.target, 'target', all, waiting.map((w) => w.bucket));
+  let targetReadings = new Map<number, BucketReadings>();
+  if (all.length > 0) {
+    const read = await readSide(opts.target, 'target', all, waiting.map((w) => w.bucket), targetKnown, targetEnds);
+    targetReadings = read.readings;
+    // "First offset at or after t" that found a record stays that record: later records have
+    // higher offsets. An answer that found none may find one once MM2 copies more: not kept.
+    if (targetKnown) {
+      for (const [timestamp, answers] of read.boundaries) {
+        let kept = targetKnown.get(timestamp);
+        for (const p of all) {
+          const tp = { topic: p.remoteTopic, partition: p.partition };
+          const a = answers.get(tp);
+          if (a === undefined || a === null) continue;
+          if (!kept) targetKnown.set(timestamp, (kept = new TopicPartitionMap()));
+          kept.set(tp, a);
+        }
+      }
+    }
+  }
 
   const verdicts = new Map<Waiting, PartitionVerdict[]>();
   const toCount: { w: Waiting; i: number; source: OffsetRange; target: OffsetRange; late: boolean; s: SideBucketReading; t: SideBucketReading }[] = [];
@@ -189,6 +255,7 @@ async function judge(
       if (v.kind === 'needs_count') toCount.push({ w, i: list.length, source: v.source, target: v.target, late, s, t });
       list.push({ ...p, verdict: v });
     }
+    list.push(...w.excluded.map((x) => ({ ...x })));
     verdicts.set(w, list);
   }
 
@@ -205,13 +272,17 @@ async function judge(
           logEnd: (side === 'source' ? c.s : c.t).logEnd,
         };
       });
-    const [src, tgt] = await Promise.all([countReadable(opts.source, requests('source'), opts.countMaxOffsets), countReadable(opts.target, requests('target'), opts.countMaxOffsets)]);
+    const targetPast: boolean[] = [];
+    const [src, tgt] = await Promise.all([
+      countReadable(opts.source, requests('source'), opts.countMaxOffsets),
+      countReadable(opts.target, requests('target'), opts.countMaxOffsets, targetPast),
+    ]);
     toCount.forEach((c, j) => {
       const pv = verdicts.get(c.w)![c.i]!;
       pv.verdict = judgeBucket({
         source: c.s,
         target: c.t,
-        readable: { source: src[j] ?? null, target: tgt[j] === 'gone' ? null : (tgt[j] ?? null) },
+        readable: { source: src[j] ?? null, target: tgt[j] === 'gone' ? null : (tgt[j] ?? null), targetPastBucket: targetPast[j] ?? false },
         pastDeadline: c.late,
       });
     });
@@ -253,7 +324,9 @@ export class CountAuditor {
   private waiting: Waiting[] = [];
   private nextStartMs: number;
   /** The source's answers at the end of the last bucket read: the start of the next one. */
-  private lastSourceBoundary: Map<number, TopicPartitionMap<number | null>> | undefined;
+  private lastSourceBoundary: KnownBoundaries | undefined;
+  /** The target's answers that found a record, for the boundaries of waiting buckets and the next one. */
+  private readonly targetKnown: KnownBoundaries = new Map();
   /** The earliest bucket start and latest bucket end decided so far. */
   readonly range: { fromMs: number | null; toMs: number | null } = { fromMs: null, toMs: null };
 
@@ -262,6 +335,12 @@ export class CountAuditor {
     // cut by retention, and nobody asked for them.
     const settledUntil = opts.now() - opts.settleMs;
     this.nextStartMs = Math.floor(settledUntil / opts.bucketMs) * opts.bucketMs + opts.bucketMs;
+  }
+
+  /** Keeps the target's answers still needed: boundaries of waiting buckets and the next bucket's start. */
+  private forgetTargetBoundaries(): void {
+    const oldest = Math.min(this.nextStartMs, ...this.waiting.map((w) => w.bucket.startMs));
+    for (const t of [...this.targetKnown.keys()]) if (t < oldest) this.targetKnown.delete(t);
   }
 
   /** Buckets that end before this have had their source read. */
@@ -274,22 +353,33 @@ export class CountAuditor {
     return this.waiting.length;
   }
 
-  async cycle(partitions: readonly AuditedPartition[]): Promise<BucketResult[]> {
+  /**
+   * `excluded`: source topics not judged this cycle (their configs say counts mean nothing).
+   * `logEnds`: log starts and ends of either side from the latest poll, so the audit asks only
+   * for boundaries; partitions missing there are read.
+   */
+  async cycle(partitions: readonly AuditedPartition[], excluded?: ExcludedTopics, logEnds?: { source?: LogEnds; target?: LogEnds }): Promise<BucketResult[]> {
     const now = this.opts.now();
     const fresh = settledBuckets(this.nextStartMs, now, this.opts.bucketMs, this.opts.settleMs);
     if (fresh.length > 0 && partitions.length > 0) {
-      const { readings, boundaries } = await readSide(this.opts.source, 'source', partitions, fresh, this.lastSourceBoundary);
-      for (const b of fresh) this.waiting.push({ bucket: b, partitions: [...partitions], source: readings.get(b.startMs) ?? new TopicPartitionMap() });
-      const end = fresh[fresh.length - 1]!.endMs;
-      this.lastSourceBoundary = new Map([[end, boundaries.get(end)!]]);
+      const split = splitExcluded(partitions, excluded);
+      let readings = new Map<number, BucketReadings>();
+      if (split.judged.length > 0) {
+        const read = await readSide(this.opts.source, 'source', split.judged, fresh, this.lastSourceBoundary, logEnds?.source);
+        readings = read.readings;
+        const end = fresh[fresh.length - 1]!.endMs;
+        this.lastSourceBoundary = new Map([[end, read.boundaries.get(end)!]]);
+      }
+      for (const b of fresh) this.waiting.push({ bucket: b, partitions: split.judged, source: readings.get(b.startMs) ?? new TopicPartitionMap(), excluded: split.excluded });
     }
     if (fresh.length > 0) this.nextStartMs = fresh[fresh.length - 1]!.endMs;
     const deadline = (b: Bucket): boolean => now >= b.endMs + this.opts.settleMs + this.opts.judgeAfterMs;
     let decided: BucketResult[];
     try {
-      const judged = await judge(this.opts, this.waiting, deadline);
+      const judged = await judge(this.opts, this.waiting, deadline, this.targetKnown, logEnds?.target);
       decided = judged.decided;
       this.waiting = judged.pending;
+      this.forgetTargetBoundaries();
     } catch (err) {
       // The target cannot be read: buckets past their deadline are given up as unreadable, so
       // that an unreachable target does not make the waiting list grow without bound.
@@ -297,7 +387,10 @@ export class CountAuditor {
       const expired = this.waiting.filter((w) => deadline(w.bucket));
       this.waiting = this.waiting.filter((w) => !deadline(w.bucket));
       const results = expired.map((w): BucketResult => {
-        const partitions = w.partitions.map((p): PartitionVerdict => ({ ...p, verdict: { kind: 'cannot_judge', reason: 'unreadable', detail: `the target could not be read: ${message}` } }));
+        const partitions = [
+          ...w.partitions.map((p): PartitionVerdict => ({ ...p, verdict: { kind: 'cannot_judge', reason: 'unreadable', detail: `the target could not be read: ${message}` } })),
+          ...w.excluded,
+        ];
         const totals = emptyTotals();
         for (const p of partitions) addVerdict(totals, p.verdict);
         return { ...w.bucket, partitions, totals };
@@ -325,15 +418,16 @@ export async function auditBuckets(
   opts: Omit<CountAuditorOptions, 'settleMs' | 'judgeAfterMs' | 'now'>,
   partitions: readonly AuditedPartition[],
   buckets: readonly Bucket[],
-  options: { chunk?: number; judgeAll: boolean; onProgress?: (p: RangeProgress) => void },
+  options: { chunk?: number; judgeAll: boolean; onProgress?: (p: RangeProgress) => void; excluded?: ExcludedTopics },
 ): Promise<BucketResult[]> {
   const chunk = options.chunk ?? 30;
+  const split = splitExcluded(partitions, options.excluded);
   const out: BucketResult[] = [];
   const full: CountAuditorOptions = { ...opts, settleMs: 0, judgeAfterMs: 0, now: () => 0 };
   for (let i = 0; i < buckets.length; i += chunk) {
     const part = buckets.slice(i, i + chunk);
-    const { readings } = await readSide(opts.source, 'source', partitions, part);
-    const waiting = part.map((b) => ({ bucket: b, partitions: [...partitions], source: readings.get(b.startMs) ?? new TopicPartitionMap<SideBucketReading>() }));
+    const readings = split.judged.length > 0 ? (await readSide(opts.source, 'source', split.judged, part)).readings : new Map<number, BucketReadings>();
+    const waiting = part.map((b) => ({ bucket: b, partitions: split.judged, source: readings.get(b.startMs) ?? new TopicPartitionMap<SideBucketReading>(), excluded: split.excluded }));
     const { decided, undecided } = await judge(full, waiting, () => options.judgeAll);
     out.push(...decided, ...undecided);
     options.onProgress?.({ bucketsDone: Math.min(buckets.length, i + chunk), bucketsTotal: buckets.length });

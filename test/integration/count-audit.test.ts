@@ -26,7 +26,9 @@ import { noopTelemetry } from '../../src/core/telemetry.js';
 import { KafkajsPort } from '../../src/kafka/kafkajsPort.js';
 import type { ClusterConfig } from '../../src/core/types.js';
 import { CountAuditor } from '../../src/poller/countAuditor.js';
-import type { AuditedPartition, BucketResult } from '../../src/poller/countAuditor.js';
+import type { AuditedPartition, BucketResult, LogEnds } from '../../src/poller/countAuditor.js';
+import { TopicPartitionMap } from '../../src/kafka/topicPartitionMap.js';
+import type { Telemetry } from '../../src/core/telemetry.js';
 
 useIntegrationHarness();
 
@@ -35,6 +37,7 @@ const TARGET = 'us-west';
 const BUCKET_MS = 1000;
 const SETTLE_MS = 3000;
 const remote = (topic: string): string => `${SOURCE}.${topic}`;
+const CONFIG_TOPICS = ['compacted', 'appendtime', 'srcappend'];
 
 let east: KafkaCluster;
 let west: KafkaCluster;
@@ -43,29 +46,43 @@ const ports: KafkajsPort[] = [];
 let daemon: Daemon | null = null;
 
 /** The daemon with its count audit on, buckets as the test's: the `audit:` section of the YAML. */
-async function startAuditingDaemon(): Promise<Daemon> {
+async function startAuditingDaemon(topics: string[] = ['crash']): Promise<Daemon> {
   const dir = newRunDir('mirrorwatch-audit');
   const file = join(dir, 'mirrorwatch.yaml');
   writeFileSync(
     file,
-    mirrorwatchYaml({ clusters: [east, west], flows: [{ source: SOURCE, target: TARGET, topics: ['crash'] }], requestTimeout: '3s', connectionTimeout: '2s', pollInterval: '2s', pollTimeout: '1900ms', logLevel: 'warn' }) +
+    mirrorwatchYaml({ clusters: [east, west], flows: [{ source: SOURCE, target: TARGET, topics }], requestTimeout: '3s', connectionTimeout: '2s', pollInterval: '2s', pollTimeout: '1900ms', logLevel: 'warn' }) +
       `audit:\n  enabled: true\n  bucket: ${BUCKET_MS}ms\n  settle: ${SETTLE_MS}ms\n  judgeAfter: 60s\n`,
   );
   const config = loadConfig(file);
   return startDaemon({ config, logger: createLogger('error'), httpPort: 0, httpHost: '127.0.0.1' });
 }
 
-function port(c: KafkaCluster): KafkajsPort {
+function port(c: KafkaCluster, telemetry: Telemetry = noopTelemetry): KafkajsPort {
   const cfg: ClusterConfig = { alias: c.alias, bootstrapServers: [c.bootstrap], clientId: 'mirrorwatch-audit-test', connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 };
-  const p = new KafkajsPort(cfg, { logger: createLogger('silent'), telemetry: noopTelemetry });
+  const p = new KafkajsPort(cfg, { logger: createLogger('silent'), telemetry });
   ports.push(p);
   return p;
 }
 
-function auditor(): CountAuditor {
+/** Requests per cluster and API, as mirrorwatch_kafka_requests_total counts them. */
+class RequestCount implements Telemetry {
+  readonly requests = new Map<string, number>();
+  kafkaRequest(cluster: string, api: string): void {
+    const k = `${cluster} ${api}`;
+    this.requests.set(k, (this.requests.get(k) ?? 0) + 1);
+  }
+  pollError(): void {}
+  decodeError(): void {}
+  get(cluster: string, api: string): number {
+    return this.requests.get(`${cluster} ${api}`) ?? 0;
+  }
+}
+
+function auditor(telemetry: Telemetry = noopTelemetry): CountAuditor {
   return new CountAuditor({
-    source: port(east),
-    target: port(west),
+    source: port(east, telemetry),
+    target: port(west, telemetry),
     bucketMs: BUCKET_MS,
     settleMs: SETTLE_MS,
     judgeAfterMs: 60_000,
@@ -77,13 +94,33 @@ function auditor(): CountAuditor {
 const partitionsOf = (topic: string, n: number): AuditedPartition[] =>
   Array.from({ length: n }, (_, partition) => ({ topic, remoteTopic: remote(topic), partition }));
 
+let pollPorts: { source: KafkajsPort; target: KafkajsPort } | null = null;
+
+/**
+ * Log starts and ends as the daemon's poll hands them to the audit: read just before the cycle on
+ * ports of their own (the daemon's polls use other connections than its audit).
+ */
+async function polledEnds(partitions: AuditedPartition[]): Promise<{ source: LogEnds; target: LogEnds }> {
+  pollPorts ??= { source: port(east), target: port(west) };
+  const [s, t] = await Promise.all([
+    pollPorts.source.fetchOffsets(partitions.map((p) => ({ topic: p.topic, partition: p.partition }))),
+    pollPorts.target.fetchOffsets(partitions.map((p) => ({ topic: p.remoteTopic, partition: p.partition }))),
+  ]);
+  const map = (offsets: { topic: string; partition: number; start: number; end: number }[]): LogEnds => {
+    const m: LogEnds = new TopicPartitionMap();
+    for (const o of offsets) m.set(o, { start: o.start, end: o.end });
+    return m;
+  };
+  return { source: map(s), target: map(t) };
+}
+
 /** Runs audit cycles until `done` says the decided buckets are enough; returns them all. */
 async function audit(a: CountAuditor, partitions: AuditedPartition[], done: (decided: BucketResult[]) => boolean, timeoutMs: number): Promise<BucketResult[]> {
   const decided: BucketResult[] = [];
   const deadline = Date.now() + timeoutMs;
   while (!done(decided)) {
     if (Date.now() > deadline) throw new Error(`audit: not done after ${timeoutMs} ms; ${decided.length} buckets decided, ${a.pendingBuckets} pending`);
-    decided.push(...(await a.cycle(partitions)));
+    decided.push(...(await a.cycle(partitions, undefined, await polledEnds(partitions))));
     await new Promise((r) => setTimeout(r, 300));
   }
   return decided;
@@ -209,15 +246,29 @@ async function caughtUp(topic: string): Promise<void> {
 
 beforeAll(async () => {
   [east, west] = await startEastWest();
-  await Promise.all([createTopic(east, 'steady', 3), createTopic(east, 'idle', 2), createTopic(east, 'shuffled', 2), createTopic(east, 'crash', 3), createTopic(east, 'deleted', 2)]);
+  await Promise.all([
+    createTopic(east, 'steady', 3),
+    createTopic(east, 'idle', 2),
+    createTopic(east, 'shuffled', 2),
+    createTopic(east, 'crash', 3),
+    createTopic(east, 'deleted', 2),
+    // Configs the audit must not judge (compaction; a target stamping LogAppendTime, made before MM2
+    // would create it: MM2 does not copy message.timestamp.type), and one it can (LogAppendTime on
+    // the source only: MM2 copies the broker's stamps into a CreateTime target).
+    createTopic(east, 'compacted', 2, { 'cleanup.policy': 'compact' }),
+    createTopic(east, 'appendtime', 2),
+    createTopic(west, remote('appendtime'), 2, { 'message.timestamp.type': 'LogAppendTime' }),
+    createTopic(east, 'srcappend', 2, { 'message.timestamp.type': 'LogAppendTime' }),
+  ]);
+  for (const t of CONFIG_TOPICS) await produce(east, t, { partition: 0, count: 5, keyPrefix: `${t}-warmup` });
   for (const t of ['steady', 'shuffled', 'crash', 'deleted']) await produce(east, t, { partition: 0, count: 5, keyPrefix: `${t}-warmup` });
   mm = await startMirrorMaker({
     clusters: [east, west],
-    flows: [{ source: SOURCE, target: TARGET, topics: 'steady|idle|shuffled|crash|deleted' }],
+    flows: [{ source: SOURCE, target: TARGET, topics: `steady|idle|shuffled|crash|deleted|${CONFIG_TOPICS.join('|')}` }],
     // Source positions committed every 4 s: a kill -9 leaves up to 4 s of copied records to copy again.
     extraProps: { [`${TARGET}.offset.flush.interval.ms`]: '4000' },
   });
-  for (const t of ['steady', 'shuffled', 'crash', 'deleted']) await caughtUp(t);
+  for (const t of ['steady', 'shuffled', 'crash', 'deleted', ...CONFIG_TOPICS]) await caughtUp(t);
 }, 180_000);
 
 afterAll(async () => {
@@ -247,7 +298,8 @@ describe('count audit on real MM2', () => {
         await new Promise((r) => setTimeout(r, 120));
       }
     })();
-    const a = auditor();
+    const requests = new RequestCount();
+    const a = auditor(requests);
     const partitions = [...partitionsOf('steady', 3), ...partitionsOf('idle', 2), ...partitionsOf('shuffled', 2)];
     let results: BucketResult[];
     try {
@@ -273,6 +325,14 @@ describe('count audit on real MM2', () => {
       expect(counted(topic, n)).toEqual(real.map((r) => r.sourceRecords));
       expect(real.every((r) => r.duplicated === 0 && r.missing === 0 && r.targetRecords === r.sourceRecords)).toBe(true);
     }
+    // Cost (the single broker of each cluster): ListOffsets by timestamp only, one per new
+    // boundary on the source; on the target one per boundary plus re-reads of boundaries MM2 had
+    // not copied past yet. Bound: two per broker per audited boundary.
+    const boundaries = (a.sourceReadUntilMs - results[0]!.startMs) / BUCKET_MS + 1;
+    const perBoundary = { source: requests.get(SOURCE, 'ListOffsets') / boundaries, target: requests.get(TARGET, 'ListOffsets') / boundaries };
+    console.log(`(d) cost: ${results.length} buckets, ListOffsets per boundary ${JSON.stringify(perBoundary)}, requests ${JSON.stringify(Object.fromEntries(requests.requests))}`);
+    expect(perBoundary.source).toBeLessThanOrEqual(1);
+    expect(perBoundary.target).toBeLessThanOrEqual(2);
     expect(counted('idle', 2)).toEqual([0, 0]);
     expect(counted('steady', 3).every((n) => n > 0)).toBe(true);
     expect(shuffledCount).toBeGreaterThan(0);
@@ -392,6 +452,60 @@ describe('count audit on real MM2', () => {
     expect(cli.json?.partitions.map((p) => [p.missing, p.duplicated, (p.reasons.source_truncated ?? 0) > 0])).toEqual([
       [0, 0, true],
       [0, 0, true],
+    ]);
+  }, 240_000);
+
+  it('does not judge a compacted topic or a target stamping LogAppendTime, and says why (daemon, API, metrics, CLI)', async () => {
+    daemon = await startAuditingDaemon(CONFIG_TOPICS);
+    const traffic = await startTraffic({ cluster: east, topics: CONFIG_TOPICS, partitions: 2, intervalMs: 100, perRound: 3 });
+    let stoppedAtMs = 0;
+    try {
+      await new Promise((r) => setTimeout(r, 4000));
+    } finally {
+      await traffic.stop();
+      stoppedAtMs = Date.now();
+    }
+    expect(traffic.error).toBeNull();
+    for (const t of CONFIG_TOPICS) await caughtUp(t);
+    const url = daemon.address.url;
+    const exp = await waitFor(
+      'the daemon to have audited past the end of the traffic',
+      async () => {
+        const m = await scrapeMetrics(url);
+        const until = gauge(m.exposition, 'mm2_audit_last_bucket_end_timestamp_seconds', { source: SOURCE, target: TARGET }) ?? 0;
+        return until * 1000 > stoppedAtMs + BUCKET_MS && m.exposition;
+      },
+      { timeoutMs: 90_000, intervalMs: 1000 },
+    );
+    const api = (await getJson<AuditFlowView>(url, `/api/v1/flows/${SOURCE}/${TARGET}/audit`)).body;
+    console.log(`(config) daemon: ${JSON.stringify(api.topics)} not judged ${JSON.stringify(api.notJudged.map((n) => [n.topic, n.partition, n.reason]))} unknown ${JSON.stringify(api.configsUnknown)}`);
+    const reasons = (topic: string) => [...new Set(api.notJudged.filter((n) => n.topic === topic).map((n) => n.reason))];
+    expect(reasons('compacted')).toEqual(['compacted']);
+    expect(reasons('appendtime')).toEqual(['log_append_time']);
+    expect(reasons('srcappend')).toEqual([]);
+    expect(api.notJudged.find((n) => n.topic === 'appendtime')?.detail).toContain(`LogAppendTime on ${TARGET} (${remote('appendtime')})`);
+    for (const topic of ['compacted', 'appendtime']) {
+      expect(api.topics[topic], topic).toMatchObject({ judgedBuckets: 0, missing: 0, duplicated: 0, sourceRecords: 0 });
+      expect(api.topics[topic]!.cannotJudgeBuckets, topic).toBeGreaterThan(0);
+      expect(gauge(exp, 'mm2_audit_missing_records_total', { source: SOURCE, target: TARGET, topic }), topic).toBe(0);
+      expect(gauge(exp, 'mm2_audit_duplicated_records_total', { source: SOURCE, target: TARGET, topic }), topic).toBe(0);
+    }
+    expect(gauge(exp, 'mm2_audit_partitions_not_judged', { source: SOURCE, target: TARGET, topic: 'compacted', reason: 'compacted' })).toBe(2);
+    expect(gauge(exp, 'mm2_audit_partitions_not_judged', { source: SOURCE, target: TARGET, topic: 'appendtime', reason: 'log_append_time' })).toBe(2);
+    // LogAppendTime on the source alone: judged, and clean (MM2 did not lose or repeat anything here).
+    expect(api.topics.srcappend).toMatchObject({ missing: 0, duplicated: 0, cannotJudgeBuckets: 0 });
+    expect(api.topics.srcappend!.sourceRecords).toBeGreaterThan(0);
+    expect(api.configsUnknown).toEqual([]);
+    await daemon.stop();
+    daemon = null;
+
+    // The CLI reviewing the same time: not judged, exit 3, the reason per partition.
+    const cli = await cliAudit('compacted', stoppedAtMs - 6000, stoppedAtMs);
+    console.log(`(config) CLI exit ${cli.exitCode}: ${JSON.stringify(cli.json?.partitions)} ${cli.stderr}`);
+    expect(cli.exitCode, cli.stderr).toBe(3);
+    expect(cli.json?.partitions.map((p) => [p.missing, p.duplicated, p.sourceRecords, (p.reasons.compacted ?? 0) > 0])).toEqual([
+      [0, 0, 0, true],
+      [0, 0, 0, true],
     ]);
   }, 240_000);
 

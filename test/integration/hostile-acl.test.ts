@@ -3,7 +3,8 @@
 // PLAINTEXT listener as User:ANONYMOUS, a super user. mirrorwatch logs in over SASL_SSL as
 // User:mirrorwatch, which holds exactly the ACLs of SECURITY.md: Describe on the watched topics,
 // Describe and Read on MM2's topics it tails, Describe on the group it checks. Nothing to write.
-// A second group, checkpointed by MM2 but not granted, shows what a missing group ACL does.
+// A second group, checkpointed by MM2 but not granted, shows what a missing group ACL does, and
+// the optional DescribeConfigs (count audit) is not granted either.
 import { randomBytes } from 'node:crypto';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import type { AclEntry } from 'kafkajs';
@@ -141,6 +142,21 @@ describe('least privilege (SECURITY.md)', () => {
       },
       { timeoutMs: 30_000 },
     );
+    // DescribeConfigs is not granted (optional, SECURITY.md): the count audit judges the topic
+    // anyway and says its configs are unknown on both clusters, without a warning or a poll error.
+    const unknown = await waitUntil(
+      'the count audit to have asked for the topic configs',
+      async () => {
+        const fig = await readFlow(mw.url, EAST, WEST);
+        const n = gauge(fig.exposition, 'mm2_audit_topic_configs_unknown', { source: EAST, target: WEST });
+        return n !== undefined && n > 0 ? pass(n) : fail({ n });
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(unknown).toBe(2);
+    const audit = (await (await fetch(`${mw.url}/api/v1/flows/${EAST}/${WEST}/audit`)).json()) as { configsUnknown: { cluster: string; topic: string; error: string }[] };
+    expect(audit.configsUnknown.map((u) => `${u.cluster} ${u.topic}`)).toEqual([`${EAST} ${TOPIC}`, `${WEST} ${EAST}.${TOPIC}`]);
+    for (const u of audit.configsUnknown) expect(u.error).toMatch(/^TOPIC_AUTHORIZATION_FAILED/);
     const warnings = mw.logLines().filter((l) => l.level >= 40 && !l.msg.includes('failover-ready')).map((l) => l.msg);
     expect(warnings).toEqual(['reading committed offsets: 1 not read: group analytics: FindCoordinator for group analytics: GROUP_AUTHORIZATION_FAILED']);
     // No request was refused along the way, but for the group mirrorwatch has no ACL for.

@@ -40,6 +40,7 @@ class RecordingTelemetry implements Telemetry {
 }
 
 const REQUEST_TIMEOUT_MS = 1500;
+const BROKER_RETENTION_MS = 8 * 24 * 3_600_000;
 const CONNECTION_TIMEOUT_MS = 1000;
 
 let cluster: KafkaCluster;
@@ -87,7 +88,8 @@ async function rejectionTime(p: Promise<unknown>, what: string): Promise<{ ms: n
 }
 
 beforeAll(async () => {
-  cluster = await startCluster({ alias: 'port-test' });
+  // A broker-level default that differs from Kafka's, to tell topic overrides from broker settings.
+  cluster = await startCluster({ alias: 'port-test', brokerProps: { 'log.retention.ms': String(BROKER_RETENTION_MS) } });
 });
 
 afterAll(async () => {
@@ -384,6 +386,40 @@ describe('KafkajsPort on a real broker', () => {
     expect(gone!.error).toBe('UNKNOWN_TOPIC_OR_PARTITION');
   });
 
+  it('describes topic configs: compacted, LogAppendTime, overrides vs broker settings and defaults, per-topic errors', async () => {
+    await createTopic(cluster, 'cfg-compacted', 1, { 'cleanup.policy': 'compact', 'retention.ms': '3600000' });
+    await createTopic(cluster, 'cfg-append-time', 1, { 'message.timestamp.type': 'LogAppendTime' });
+    await createTopic(cluster, 'cfg-default', 1);
+    const telemetry = new RecordingTelemetry();
+    const port = newPort(telemetry);
+    await port.listTopics();
+    telemetry.take();
+    const keys = ['cleanup.policy', 'message.timestamp.type', 'retention.ms'];
+    const answers = await port.describeTopicConfigs(['cfg-compacted', 'cfg-append-time', 'cfg-default', 'cfg-missing', 'cfg-default'], keys);
+    expect(answers.map((a) => a.topic)).toEqual(['cfg-compacted', 'cfg-append-time', 'cfg-default', 'cfg-missing']);
+    const [compacted, appendTime, plain, missing] = answers;
+    expect(compacted).toEqual({
+      topic: 'cfg-compacted',
+      error: null,
+      configs: {
+        'cleanup.policy': { value: 'compact', source: 'topic' },
+        'message.timestamp.type': { value: 'CreateTime', source: 'default' },
+        'retention.ms': { value: '3600000', source: 'topic' },
+      },
+    });
+    expect(appendTime!.configs['message.timestamp.type']).toEqual({ value: 'LogAppendTime', source: 'topic' });
+    expect(appendTime!.configs['cleanup.policy']).toEqual({ value: 'delete', source: 'default' });
+    // No override: the broker's log.retention.ms, not Kafka's default of 7 days.
+    expect(plain!.configs['retention.ms']).toEqual({ value: String(BROKER_RETENTION_MS), source: 'broker' });
+    expect(plain!.error).toBeNull();
+    expect(missing!.configs).toEqual({});
+    expect(missing!.error).toMatch(/^UNKNOWN_TOPIC_OR_PARTITION/);
+    // One request to one broker for every topic; the topic it does not know is counted, not thrown.
+    expect(telemetry.take()).toEqual({ DescribeConfigs: 1 });
+    expect(telemetry.pollErrors).toEqual(['topic_configs']);
+    expect(await port.describeTopicConfigs([], keys)).toEqual([]);
+  });
+
   it('speaks protocol versions the broker accepts for every API it uses', async () => {
     const port = newPort();
     const versions = await port.negotiatedVersions();
@@ -392,6 +428,7 @@ describe('KafkajsPort on a real broker', () => {
     const apis = perBroker[0]!;
     expect(Object.keys(apis).sort()).toEqual([
       'ApiVersions',
+      'DescribeConfigs',
       'Fetch',
       'FindCoordinator',
       'ListOffsets',

@@ -51,7 +51,8 @@ beforeAll(async () => {
   // An idle consumer group with commits: MM2 checkpoints it, so checkpoint series exist to split.
   for (const t of TOPICS.slice(0, 4)) await commitGroupOffsets(east, GROUP, t.name, 0, 2);
   await startMirrorMaker({ clusters: [east, west], flows: [{ source: SOURCE, target: TARGET }] });
-  const opts = { clusters: [east, west], flows: [{ source: SOURCE, target: TARGET }] };
+  // The count audit with short buckets, so that its series exist and are split too.
+  const opts = { clusters: [east, west], flows: [{ source: SOURCE, target: TARGET }], extraYaml: 'audit:\n  bucket: 1s\n  settle: 3s\n' };
   [whole, ...shards] = await Promise.all([
     startMirrorwatch(opts),
     ...Array.from({ length: COUNT }, (_, index) => startMirrorwatch({ ...opts, shard: { index, count: COUNT } })),
@@ -80,8 +81,10 @@ describe('3 shards and one unsharded daemon on the same clusters', () => {
         const wholeKeys = new Set(mm2Keys(w!));
         const same = union.size === wholeKeys.size && [...union].every((k) => wholeKeys.has(k));
         const shardsCaughtUp = s.every((e) => select(e, 'mm2_replication_lag_records').every((x) => x.value === 0));
-        const state = { caughtUp, heartbeat, checkpoint, same, shardsCaughtUp, onlyInUnion: [...union].filter((k) => !wholeKeys.has(k)).slice(0, 5), onlyInWhole: [...wholeKeys].filter((k) => !union.has(k)).slice(0, 5) };
-        return caughtUp && heartbeat && checkpoint && same && shardsCaughtUp ? pass({ w: w!, s }) : fail(state);
+        // Every daemon's audit has decided buckets of each of its topics (per-topic and flow-level series exist).
+        const audited = [w!, ...s].every((e) => select(e, 'mm2_audit_source_records_total').length > 0 && select(e, 'mm2_audit_last_bucket_end_timestamp_seconds').length === 1);
+        const state = { caughtUp, heartbeat, checkpoint, same, shardsCaughtUp, audited, onlyInUnion: [...union].filter((k) => !wholeKeys.has(k)).slice(0, 5), onlyInWhole: [...wholeKeys].filter((k) => !union.has(k)).slice(0, 5) };
+        return caughtUp && heartbeat && checkpoint && same && shardsCaughtUp && audited ? pass({ w: w!, s }) : fail(state);
       },
       { timeoutMs: 150_000, intervalMs: 1000 },
     );
@@ -108,6 +111,11 @@ describe('3 shards and one unsharded daemon on the same clusters', () => {
       expect(gauge(e, 'mm2_heartbeat_age_seconds') !== undefined).toBe(i === FLOW_OWNER);
       expect(select(e, 'mm2_checkpoint_age_seconds').length > 0).toBe(i === FLOW_OWNER);
       expect(gauge(e, 'mm2_flow_failover_ready', { shard: String(i) })).toBe(1);
+      // The audit's flow-level series carry the shard too; its per-topic series are the owner's only.
+      for (const name of ['mm2_audit_last_bucket_end_timestamp_seconds', 'mm2_audit_buckets_pending']) {
+        expect(select(e, name).map((x) => x.labels.shard), `${name} of shard ${i}`).toEqual([String(i)]);
+      }
+      expect(new Set(select(e, 'mm2_audit_source_records_total').map((x) => owner(x.labels.topic!))), `audited topics of shard ${i}`).toEqual(new Set([i]));
       expect(gauge(e, 'mirrorwatch_shard_info', { index: String(i), count: String(COUNT) })).toBe(1);
     });
     expect(gauge(w, 'mm2_flow_failover_ready')).toBe(1);

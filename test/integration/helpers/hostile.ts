@@ -180,7 +180,7 @@ export interface PollObserver {
   atNext<T>(alias: string, step: PortStep, action: () => Promise<T>): Promise<T>;
 }
 
-export type PortStep = 'listTopics' | 'fetchOffsets' | 'fetchOffsetsForTimes' | 'fetch' | 'fetchCommittedOffsets';
+export type PortStep = 'listTopics' | 'fetchOffsets' | 'fetchOffsetsForTimes' | 'fetch' | 'fetchCommittedOffsets' | 'describeTopicConfigs';
 
 /** The real kafkajs port, observed: no behaviour changes unless a test asks to act mid-poll. */
 export function observedPortFactory(): { factory: KafkaPortFactory; observer: PollObserver } {
@@ -230,6 +230,7 @@ export function observedPortFactory(): { factory: KafkaPortFactory; observer: Po
       },
       fetchOffsets: (p) => around('fetchOffsets', () => port.fetchOffsets(p)),
       fetchOffsetsForTimes: (q) => around('fetchOffsetsForTimes', () => port.fetchOffsetsForTimes(q)),
+      describeTopicConfigs: (t, k) => around('describeTopicConfigs', () => port.describeTopicConfigs(t, k)),
       fetch: (r) => around('fetch', () => port.fetch(r)),
       fetchCommittedOffsets: (g) => around('fetchCommittedOffsets', () => port.fetchCommittedOffsets(g)),
     };

@@ -40,6 +40,8 @@ export interface MirrorwatchOptions {
   shard?: { index: number; count: number };
   /** Directory for the YAML file and the log (default: a fresh harness run directory, next to the brokers' and MM2's). */
   dir?: string;
+  /** YAML appended as is, e.g. an `audit:` section. */
+  extraYaml?: string;
 }
 
 export interface RunningMirrorwatch {
@@ -88,7 +90,7 @@ export function mirrorwatchYaml(opts: MirrorwatchOptions): string {
     `logLevel: ${opts.logLevel ?? 'info'}`,
   );
   if (opts.shard) lines.push(`shard: { index: ${opts.shard.index}, count: ${opts.shard.count} }`);
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n' + (opts.extraYaml ?? '');
 }
 
 function closeStream(stream: WriteStream): Promise<void> {

@@ -61,6 +61,19 @@ describe('audit report and exit code', () => {
     expect(auditJson({ source: 'us-east', target: 'us-west' }, t0, t0 + 120_000, 60_000, results).exitCode).toBe(1);
   });
 
+  it('names a topic not judged for its configs once, not per bucket, and lists configs it could not read', () => {
+    const compacted: BucketVerdict = { kind: 'cannot_judge', reason: 'compacted', detail: 'cleanup.policy=compact on us-east (orders): compaction removes records on each side independently' };
+    const results = [bucket(t0, [compacted, compacted]), bucket(t0 + 60_000, [compacted, compacted])];
+    const unknown = [{ cluster: 'us-west', topic: 'us-east.payments', error: 'TOPIC_AUTHORIZATION_FAILED' }];
+    const text = formatAuditReport('us-east->us-west', t0, t0 + 120_000, 60_000, results, unknown);
+    expect(text).toContain('topics not judged:\n  orders  compacted: cleanup.policy=compact on us-east (orders)');
+    expect(text).not.toContain('buckets with findings or not judged');
+    expect(text).toContain('topic configs not read (judged, but compaction or LogAppendTime would go unnoticed):\n  us-west us-east.payments  TOPIC_AUTHORIZATION_FAILED');
+    expect(partitionTotals(results).map((p) => p.reasons)).toEqual([{ compacted: 2 }, { compacted: 2 }]);
+    expect(auditExitCode(results)).toBe(AUDIT_EXIT.cannotJudge);
+    expect(auditJson({ source: 'us-east', target: 'us-west' }, t0, t0 + 120_000, 60_000, results, unknown).configsUnknown).toEqual(unknown);
+  });
+
   it('exits 3 when nothing was found but not every bucket could be judged', () => {
     expect(auditExitCode([bucket(t0, [clean(1), { kind: 'pending' }])])).toBe(AUDIT_EXIT.cannotJudge);
     expect(auditExitCode([bucket(t0, [{ kind: 'cannot_judge', reason: 'transactional_gap', detail: '' }])])).toBe(AUDIT_EXIT.cannotJudge);

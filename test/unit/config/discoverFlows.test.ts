@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/load.js';
 import { tempFiles } from './helpers.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const CLUSTERS = `
 clusters:
@@ -99,7 +100,7 @@ describe('lag/wait -c FILE --flow with flows: discover', () => {
       portFactory: (c) => {
         opened.push(c.alias);
         const none = () => Promise.reject(new Error('no Kafka in unit tests'));
-        return { alias: c.alias, connect: none, close: async () => {}, listTopics: none, fetchOffsets: none, fetchCommittedOffsets: none, fetchOffsetsForTimes: none, fetch: none };
+        return fakePort({ alias: c.alias, connect: none, listTopics: none, fetchOffsets: none, fetchCommittedOffsets: none, fetchOffsetsForTimes: none, fetch: none, describeTopicConfigs: none });
       },
     });
     expect(source.origin).toBe('clusters us-east and us-west');

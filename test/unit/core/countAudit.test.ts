@@ -2,7 +2,7 @@
 // count would answer is computed from a list of entries, and the audit's figures are compared with
 // what the model knows (duplicates and records missing by construction).
 import { describe, expect, it } from 'vitest';
-import { BoundaryCounter, addVerdict, boundariesOf, bucketsIn, emptyTotals, judgeBucket, offsetRange, settledBuckets } from '../../../src/core/countAudit.js';
+import { BoundaryCounter, addVerdict, boundariesOf, bucketsIn, emptyTotals, judgeBucket, offsetRange, settledBuckets, topicNotJudged } from '../../../src/core/countAudit.js';
 import type { BucketVerdict, OffsetRange, SideBucketReading } from '../../../src/core/countAudit.js';
 
 type Entry = { kind: 'record'; id: number; ts: number } | { kind: 'marker'; ts: number } | { kind: 'aborted'; id: number; ts: number };
@@ -208,5 +208,54 @@ describe('buckets', () => {
   it('an offset range never runs backwards', () => {
     expect(offsetRange({ startOffset: null, endOffset: null, logStart: 0, logEnd: 7 })).toEqual({ from: 7, to: 7 });
     expect(offsetRange({ startOffset: 3, endOffset: null, logStart: 0, logEnd: 7 })).toEqual({ from: 3, to: 7 });
+  });
+});
+
+describe('topicNotJudged', () => {
+  const names = { source: 'east (orders)', target: 'west (east.orders)' };
+  const plain = { cleanupPolicy: 'delete', timestampType: 'CreateTime' };
+  it('judges plain topics, and topics whose configs are unknown', () => {
+    expect(topicNotJudged(plain, plain, names)).toBeNull();
+    expect(topicNotJudged(undefined, undefined, names)).toBeNull();
+  });
+  it('does not judge a topic compacted on either side, whatever else the policy lists', () => {
+    expect(topicNotJudged({ ...plain, cleanupPolicy: 'compact' }, plain, names)).toMatchObject({ reason: 'compacted' });
+    expect(topicNotJudged(plain, { ...plain, cleanupPolicy: 'delete, compact' }, names)?.detail).toContain('on west (east.orders)');
+    expect(topicNotJudged({ ...plain, cleanupPolicy: 'compact,delete' }, { ...plain, cleanupPolicy: 'compact,delete' }, names)?.detail).toContain('east (orders) and west (east.orders)');
+    expect(topicNotJudged({ ...plain, cleanupPolicy: 'delete,compacted-ish' }, plain, names)).toBeNull();
+  });
+  it('does not judge a target stamping LogAppendTime; the source alone stamping it is harmless', () => {
+    expect(topicNotJudged(plain, { ...plain, timestampType: 'LogAppendTime' }, names)).toMatchObject({ reason: 'log_append_time' });
+    expect(topicNotJudged({ ...plain, timestampType: 'LogAppendTime' }, plain, names)).toBeNull();
+    // Compaction is the stronger reason: it is named when both hold.
+    expect(topicNotJudged({ ...plain, cleanupPolicy: 'compact' }, { ...plain, timestampType: 'LogAppendTime' }, names)?.reason).toBe('compacted');
+  });
+});
+
+describe('copied past the bucket only when a record says so', () => {
+  // Exactly-once MM2 killed mid-transaction: its records of the bucket stay aborted on the target,
+  // and the restarted MM2 writes the abort marker (stamped when written, after the bucket) before it
+  // copies them again. ListOffsets answers that marker for the bucket's end: no copy yet.
+  const source: SideBucketReading = { startOffset: 0, endOffset: 10, logStart: 0, logEnd: 20 };
+  const target: SideBucketReading = { startOffset: 0, endOffset: 4, logStart: 0, logEnd: 5 };
+
+  it('the counter tells a record after the bucket from the log end', () => {
+    const onlyMarker = new BoundaryCounter({ from: 0, to: 4 }, 1000, 2000, 5);
+    onlyMarker.feed([], 5); // read_committed: aborted records and the marker are not returned
+    expect([onlyMarker.done, onlyMarker.count, onlyMarker.pastEnd]).toEqual([true, 0, false]);
+    const copied = new BoundaryCounter({ from: 0, to: 4 }, 1000, 2000, 20);
+    copied.feed([...[5, 6, 7].map((offset) => ({ offset, timestamp: 1500 })), { offset: 8, timestamp: 2100 }], 9);
+    expect([copied.done, copied.count, copied.pastEnd]).toEqual([true, 3, true]);
+  });
+
+  it('keeps the bucket pending until its deadline instead of finding records missing', () => {
+    expect(judgeBucket({ source, target, pastDeadline: false }).kind).toBe('needs_count');
+    const readable = { source: 10, target: 0, targetPastBucket: false };
+    expect(judgeBucket({ source, target, readable, pastDeadline: false })).toEqual({ kind: 'pending' });
+    expect(judgeBucket({ source, target, readable, pastDeadline: true })).toMatchObject({ kind: 'judged', missing: 10 });
+    // A record after the bucket was copied: what is not there is missing.
+    expect(judgeBucket({ source, target, readable: { ...readable, targetPastBucket: true }, pastDeadline: false })).toMatchObject({ kind: 'judged', missing: 10 });
+    // Duplicates need no such proof.
+    expect(judgeBucket({ source, target, readable: { source: 10, target: 12, targetPastBucket: false }, pastDeadline: false })).toMatchObject({ kind: 'judged', duplicated: 2 });
   });
 });

@@ -5,9 +5,10 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DiscoveryLoop } from '../../../src/discovery/discoveryLoop.js';
 import type { FlowConfig, MirrorwatchConfig, ReplicationPolicyConfig, TopicPartition } from '../../../src/core/types.js';
-import type { KafkaPort, KafkaPortFactory } from '../../../src/kafka/port.js';
+import type { KafkaPortFactory } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { noopTelemetry } from '../../../src/core/telemetry.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 function config(): MirrorwatchConfig {
   return {
@@ -29,19 +30,14 @@ function fakeClusters() {
   const topics: Record<string, string[]> = { a: ['orders'], b: [] };
   const down = new Set<string>();
   const factory: KafkaPortFactory = (c) => {
-    const port: KafkaPort = {
+    const port = fakePort({
       alias: c.alias,
-      connect: async () => {},
-      close: async () => {},
       listTopics: async () => {
         if (down.has(c.alias)) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
         return topics[c.alias]!.map((name) => ({ name, partitions: [0] }));
       },
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: 0 })),
-      fetchCommittedOffsets: async () => [],
-      fetchOffsetsForTimes: async () => [],
-      fetch: async () => [],
-    };
+    });
     return port;
   };
   return { topics, down, factory };

@@ -11,6 +11,7 @@ export const EMPTY_PORT: Omit<KafkaPort, 'alias'> = {
   fetchOffsetsForTimes: async () => [],
   fetch: async () => [],
   fetchCommittedOffsets: async () => [],
+  describeTopicConfigs: async () => [],
 };
 
 /** A complete KafkaPort (alias `fake` unless given): EMPTY_PORT with `overrides` on top. */

@@ -6,11 +6,11 @@ import { Registry } from 'prom-client';
 import { AuditLoop } from '../../../src/poller/auditLoop.js';
 import { createAuditMetrics } from '../../../src/metrics/auditMetrics.js';
 import type { ClusterConfig, MirrorwatchConfig } from '../../../src/core/types.js';
-import type { FetchRequest, FetchResult, KafkaPort, TimestampOffset, TimestampQuery } from '../../../src/kafka/port.js';
+import type { FetchRequest, FetchResult, KafkaPort, TimestampOffset, TimestampQuery, TopicConfigs } from '../../../src/kafka/port.js';
 import type { PartitionOffsets, TopicPartition } from '../../../src/core/types.js';
 import { noopTelemetry } from '../../../src/core/telemetry.js';
 import { createLogger } from '../../../src/log.js';
-import { makeSnapshot, T0 } from '../helpers/snapshot.js';
+import { makeCluster, makeSnapshot, T0 } from '../helpers/snapshot.js';
 import { fakePort } from '../helpers/fakePort.js';
 
 type Log = { ts: number; key: string }[];
@@ -21,6 +21,19 @@ class MemoryCluster {
   failing = false;
   /** Distinct timestamps of each fetchOffsetsForTimes call. */
   readonly asked: number[][] = [];
+  /** Topic configs by topic (DescribeConfigs), and topics whose configs are refused. */
+  readonly configs = new Map<string, Record<string, string>>();
+  readonly configRefused = new Set<string>();
+  describeCalls = 0;
+  /** ListOffsets requests a one-broker cluster would receive: two per fetchOffsets (log starts and ends), one per distinct timestamp. */
+  listOffsetsRequests = 0;
+  /** Log starts and ends as a poll at this moment would report them. */
+  offsets(): PartitionOffsets[] {
+    return [...this.logs].map(([k, l]) => {
+      const [topic, partition] = k.split('/') as [string, string];
+      return { topic, partition: Number(partition), start: 0, end: l.length };
+    });
+  }
   log(topic: string, partition: number): Log {
     const k = `${topic}/${partition}`;
     let l = this.logs.get(k);
@@ -35,11 +48,13 @@ class MemoryCluster {
       alias,
       fetchOffsets: async (tps: TopicPartition[]): Promise<PartitionOffsets[]> => {
         guard();
+        this.listOffsetsRequests += 2;
         return tps.map((tp) => ({ ...tp, start: 0, end: this.log(tp.topic, tp.partition).length }));
       },
       fetchOffsetsForTimes: async (qs: TimestampQuery[]): Promise<TimestampOffset[]> => {
         guard();
         this.asked.push([...new Set(qs.map((q) => q.timestamp))]);
+        this.listOffsetsRequests += this.asked[this.asked.length - 1]!.length;
         return qs.map((q) => {
           const i = this.log(q.topic, q.partition).findIndex((r) => r.ts >= q.timestamp);
           return { ...q, offset: i < 0 ? null : i };
@@ -53,6 +68,16 @@ class MemoryCluster {
           return { topic: r.topic, partition: r.partition, records, nextOffset: l.length, highWatermark: l.length, error: null, errorKind: null };
         });
       },
+      describeTopicConfigs: async (topics: string[], keys: string[]): Promise<TopicConfigs[]> => {
+        guard();
+        this.describeCalls++;
+        return topics.map((topic) => {
+          if (this.configRefused.has(topic)) return { topic, configs: {}, error: 'TOPIC_AUTHORIZATION_FAILED' };
+          const set = this.configs.get(topic) ?? {};
+          const defaults: Record<string, string> = { 'cleanup.policy': 'delete', 'message.timestamp.type': 'CreateTime' };
+          return { topic, configs: Object.fromEntries(keys.map((k) => [k, { value: set[k] ?? defaults[k] ?? null, source: set[k] ? ('topic' as const) : ('default' as const) }])), error: null };
+        });
+      },
     });
   }
 }
@@ -61,6 +86,7 @@ const cluster = (alias: string): ClusterConfig => ({ alias, bootstrapServers: [`
 
 function setup() {
   let now = T0;
+  let pollAt: number | null = null;
   const east = new MemoryCluster();
   const west = new MemoryCluster();
   const config = { clusters: [cluster('us-east'), cluster('us-west')], flows: [{ source: 'us-east', target: 'us-west' }] } as unknown as MirrorwatchConfig;
@@ -73,8 +99,15 @@ function setup() {
     portFactory: (c) => (c.alias === 'us-east' ? east : west).port(c.alias),
     logger: createLogger('silent'),
     telemetry: noopTelemetry,
-    getSnapshot: () => snapshot,
-    onResults: (f, results, pending) => metrics.record(f.source, f.target, results, pending),
+    // The latest poll: just now, unless the test says when it last succeeded.
+    getSnapshot: () => ({
+      ...snapshot,
+      clusters: [
+        makeCluster('us-east', { partitions: east.offsets(), lastSuccessMs: pollAt ?? now, up: !east.failing }),
+        makeCluster('us-west', { partitions: west.offsets(), lastSuccessMs: pollAt ?? now, up: !west.failing }),
+      ],
+    }),
+    onResults: (f, results, pending, unknown) => metrics.record(f.source, f.target, results, pending, unknown),
     now: () => now,
   });
   /** Records with timestamps in [fromMs, toMs), `perSecond` per second, on both partitions of the source. */
@@ -99,7 +132,7 @@ function setup() {
     const values = (await m?.get())?.values ?? [];
     return values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value;
   };
-  return { east, west, loop, produce, copy, metric, advance: (ms: number) => (now += ms), now: () => now };
+  return { east, west, loop, produce, copy, metric, advance: (ms: number) => (now += ms), now: () => now, pollStopped: (at: number | null) => (pollAt = at) };
 }
 
 describe('AuditLoop', () => {
@@ -164,11 +197,87 @@ describe('AuditLoop', () => {
       s.advance(1000);
       await s.loop.cycle();
     }
-    // A bucket settles per cycle from the second on: both boundaries of the first are asked on the
-    // source, then one per bucket; the target is asked both boundaries of the bucket it judges.
+    // A bucket settles per cycle from the second on: both boundaries of the first are asked on
+    // each side, then one per bucket (the target's answer at a boundary, a record, is kept).
     expect(s.east.asked.map((a) => a.length)).toEqual([2, 1, 1, 1, 1]);
-    expect(s.west.asked.map((a) => a.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(s.west.asked.map((a) => a.length)).toEqual([2, 1, 1, 1, 1]);
     expect(s.loop.view().flows[0]!.totals).toMatchObject({ missing: 0, duplicated: 0, cannotJudgeBuckets: 0, pendingBuckets: 0 });
+  });
+
+  it('does not judge compacted or LogAppendTime topics (either side), reads configs rarely, and shows configs it cannot read', async () => {
+    const s = setup();
+    s.produce(T0 - 3000, T0 + 10_000, 10);
+    s.copy({ twice: 4, after: 35 });
+    s.east.configs.set('orders', { 'cleanup.policy': 'compact,delete' });
+    s.advance(6000);
+    await s.loop.cycle();
+    let view = s.loop.view().flows[0]!;
+    expect(view.totals).toMatchObject({ judgedBuckets: 0, duplicated: 0 });
+    expect(view.totals.cannotJudgeBuckets).toBeGreaterThan(0);
+    expect(new Set(view.notJudged.map((n) => n.reason))).toEqual(new Set(['compacted']));
+    expect(view.notJudged[0]!.detail).toContain('cleanup.policy=compact,delete on us-east (orders)');
+    expect(await s.metric('mm2_audit_partitions_not_judged', { topic: 'orders', reason: 'compacted' })).toBe(2);
+    // Not judged means not read either: no offsets asked for the topic.
+    expect(s.east.asked).toEqual([]);
+
+    // Configs are cached: the change is seen at the next refresh (5 minutes), not at once.
+    s.east.configs.delete('orders');
+    s.west.configs.set('us-east.orders', { 'message.timestamp.type': 'LogAppendTime' });
+    const calls = s.east.describeCalls + s.west.describeCalls;
+    s.advance(1000);
+    await s.loop.cycle();
+    expect(s.east.describeCalls + s.west.describeCalls).toBe(calls);
+    expect(s.loop.view().flows[0]!.notJudged.map((n) => n.reason)).toEqual(['compacted', 'compacted']);
+    s.advance(5 * 60_000);
+    await s.loop.cycle();
+    view = s.loop.view().flows[0]!;
+    expect(view.notJudged.map((n) => n.reason)).toEqual(['log_append_time', 'log_append_time']);
+    expect(view.notJudged[0]!.detail).toContain('LogAppendTime on us-west (us-east.orders)');
+    expect(await s.metric('mm2_audit_partitions_not_judged', { topic: 'orders', reason: 'log_append_time' })).toBe(2);
+    expect(await s.metric('mm2_audit_partitions_not_judged', { topic: 'orders', reason: 'compacted' })).toBeUndefined();
+
+    // Configs that cannot be read: the topic is judged, and the API says its configs are unknown.
+    s.west.configs.clear();
+    s.west.configRefused.add('us-east.orders');
+    s.advance(5 * 60_000);
+    await s.loop.cycle();
+    view = s.loop.view().flows[0]!;
+    expect(view.configsUnknown).toEqual([{ cluster: 'us-west', topic: 'us-east.orders', error: 'TOPIC_AUTHORIZATION_FAILED' }]);
+    expect(await s.metric('mm2_audit_topic_configs_unknown', { source: 'us-east' })).toBe(1);
+    expect(view.notJudged.filter((n) => n.reason === 'log_append_time')).toEqual([]);
+  });
+
+  it('costs at most two ListOffsets per broker and side per audited bucket boundary', async () => {
+    const s = setup();
+    s.produce(T0 - 3000, T0 + 60_000, 10);
+    s.copy();
+    // Warm up: the first bucket asks both of its boundaries.
+    s.advance(2000);
+    await s.loop.cycle();
+    const decided0 = s.loop.view().flows[0]!.totals.judgedBuckets / 2;
+    const before = { east: s.east.listOffsetsRequests, west: s.west.listOffsetsRequests };
+    for (let i = 0; i < 20; i++) {
+      s.advance(1000);
+      await s.loop.cycle();
+    }
+    const view = s.loop.view().flows[0]!;
+    expect(view.totals).toMatchObject({ missing: 0, duplicated: 0, cannotJudgeBuckets: 0 });
+    // One new boundary per bucket decided after the warm-up.
+    const boundaries = view.totals.judgedBuckets / 2 - decided0;
+    expect(boundaries).toBe(20);
+    const perBoundary = { east: (s.east.listOffsetsRequests - before.east) / boundaries, west: (s.west.listOffsetsRequests - before.west) / boundaries };
+    console.info(`[audit cost] ListOffsets per boundary: source ${perBoundary.east}, target ${perBoundary.west}`);
+    // Log starts and ends come from the poll: only the new boundary is asked, once per side.
+    expect(perBoundary).toEqual({ east: 1, west: 1 });
+
+    // Without a recent poll (the daemon's polls fail or lag), the audit reads log ends itself.
+    s.pollStopped(s.now());
+    const stale = { east: s.east.listOffsetsRequests, west: s.west.listOffsetsRequests };
+    s.advance(120_000);
+    await s.loop.cycle();
+    expect(s.east.listOffsetsRequests - stale.east).toBeGreaterThan(2);
+    expect(s.west.listOffsetsRequests - stale.west).toBeGreaterThan(2);
+    expect(s.loop.view().flows[0]!.totals).toMatchObject({ missing: 0, duplicated: 0, cannotJudgeBuckets: 0 });
   });
 
   it('reports a cluster it cannot read and retries, without counting anything as clean', async () => {

@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { encodeOffsetSync } from '../../../src/core/codecs/index.js';
 import type { Mm2Evidence } from '../../../src/core/mm2Evidence.js';
 import type { FlowConfig, MirrorwatchConfig, TopicPartition } from '../../../src/core/types.js';
-import type { FetchResult, KafkaPort, KafkaPortFactory, RawRecord, TopicInfo } from '../../../src/kafka/port.js';
+import type { FetchResult, KafkaPortFactory, RawRecord, TopicInfo } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { Monitor } from '../../../src/poller/monitor.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const flow = (source: string, target: string, over: Partial<FlowConfig> = {}): FlowConfig => ({
   source,
@@ -47,21 +48,17 @@ function clusters() {
   };
   const fetches: string[] = [];
   const factory: KafkaPortFactory = (c) => {
-    const port: KafkaPort = {
+    const port = fakePort({
       alias: c.alias,
-      connect: async () => {},
-      close: async () => {},
       listTopics: async (): Promise<TopicInfo[]> => Object.keys(ends[c.alias]!).map((name) => ({ name, partitions: [0] })),
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: ends[c.alias]![tp.topic] ?? 0 })),
-      fetchCommittedOffsets: async () => [],
-      fetchOffsetsForTimes: async () => [],
       fetch: async (requests) =>
         requests.map((r): FetchResult => {
           fetches.push(`${r.topic}@${r.offset}`);
           const log = logs[r.topic] ?? [];
           return { topic: r.topic, partition: r.partition, records: log.slice(r.offset), nextOffset: log.length, highWatermark: log.length, error: null, errorKind: null };
         }),
-    };
+    });
     return port;
   };
   return { factory, fetches };
