@@ -8,10 +8,9 @@
 // One local broker (the harness's Kafka), one topic per codec, the Java ConsoleProducer with
 // --compression-codec, then the partition's log segment read from the broker's data directory:
 // a segment stores batches exactly as a Fetch response carries them.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTopic, ensureKafka, startCluster, stopAll, waitForEndOffsets } from '../test/harness/kafka.js';
+import { createTopic, startCluster, stopAll, waitForEndOffsets } from '../test/harness/kafka.js';
 import { repoRoot } from '../test/harness/paths.js';
 
 const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -23,7 +22,6 @@ function recordsFor(codec: string): { key: string; value: string }[] {
 }
 
 async function main(): Promise<void> {
-  const install = await ensureKafka();
   const cluster = await startCluster({ alias: 'golden' });
   const fixtures: Record<string, { kafkaVersion: string; records: { key: string; value: string }[]; segmentBase64: string }> = {};
   try {
@@ -32,13 +30,9 @@ async function main(): Promise<void> {
       await createTopic(cluster, topic, 1);
       const records = recordsFor(codec);
       const input = records.map((r) => `${r.key}\t${r.value}`).join('\n') + '\n';
-      const main = install.version.startsWith('3.') ? 'kafka.tools.ConsoleProducer' : 'org.apache.kafka.tools.ConsoleProducer';
-      const run = spawnSync(
-        'java',
+      await cluster.runTool(
+        'ConsoleProducer',
         [
-          '-cp',
-          install.classpath,
-          main,
           '--bootstrap-server',
           cluster.bootstrap,
           '--topic',
@@ -54,14 +48,13 @@ async function main(): Promise<void> {
           '--producer-property',
           'linger.ms=200',
         ],
-        { input, encoding: 'utf8', timeout: 60_000 },
+        { input },
       );
-      if (run.status !== 0) throw new Error(`ConsoleProducer for ${codec} failed (${run.status}): ${run.stderr}`);
       await waitForEndOffsets(cluster, topic, RECORDS);
       const partitionDir = join(cluster.dir, 'data', `${topic}-0`);
       const segment = readdirSync(partitionDir).find((f) => f.endsWith('.log'));
       if (!segment) throw new Error(`no log segment in ${partitionDir}`);
-      fixtures[codec] = { kafkaVersion: install.version, records, segmentBase64: readFileSync(join(partitionDir, segment)).toString('base64') };
+      fixtures[codec] = { kafkaVersion: cluster.version, records, segmentBase64: readFileSync(join(partitionDir, segment)).toString('base64') };
       console.log(`${codec}: ${readFileSync(join(partitionDir, segment)).length} bytes of segment`);
     }
   } finally {

@@ -17,17 +17,17 @@
 // created, old ones deleted; default 5s), --mm2-restart-every (default 2m), --outage-every /
 // --outage-for (target cluster stopped, then started; default 11m / 20s; 0 = never),
 // --password-every / --password-for (default 7m / 30s; 0 = never), --version (Kafka), --json FILE
-// (samples and summary), --plot FILE (PNG; default soak.png in the run directory).
+// (samples, events, counts and summary), --plot FILE (PNG; default soak.png in the run directory),
+// --from FILE --plot FILE (run nothing: redraw the plot of an earlier run's --json file).
 // Exit code 1 when: the daemon died or stopped answering, a negative lag was published, a
 // partition's lag stayed above zero after the traffic stopped, open handles kept growing, or
 // (runs whose judged half spans at least 10 minutes) heap-after-GC grows: the lower end of the
 // slope's 95 % interval is above zero.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDuration } from '../src/config/duration.js';
-import { ensureKafka } from '../test/harness/install.js';
 import { startSecureCluster } from '../test/harness/secure.js';
 import type { SecureCluster } from '../test/harness/secure.js';
 import { connectHeapProbe } from './soak/heapProbe.js';
@@ -58,6 +58,7 @@ interface Options {
   version: string | undefined;
   json: string | undefined;
   plot: string | undefined;
+  from: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -73,6 +74,7 @@ function parseArgs(argv: string[]): Options {
     version: undefined,
     json: undefined,
     plot: undefined,
+    from: undefined,
   };
   const ms = (flag: string, v: string | undefined, zeroOk = false): number => {
     if (zeroOk && v === '0') return 0;
@@ -111,6 +113,9 @@ function parseArgs(argv: string[]): Options {
       case '--plot':
         opts.plot = value();
         break;
+      case '--from':
+        opts.from = value();
+        break;
       case '--version':
         opts.version = value();
         break;
@@ -122,7 +127,8 @@ function parseArgs(argv: string[]): Options {
         process.stdout.write(
           'usage: tsx scripts/soak.ts [--duration 10m] [--sample 10s] [--churn-every 5s] [--mm2-restart-every 2m]\n' +
             '         [--outage-every 11m] [--outage-for 20s] [--password-every 7m] [--password-for 30s]\n' +
-            '         [--version 4.4.0] [--json FILE] [--plot FILE]\n',
+            '         [--version 4.4.0] [--json FILE] [--plot FILE]\n' +
+            '       tsx scripts/soak.ts --from RUN.json --plot FILE   (redraw an earlier run\'s plot)\n',
         );
         process.exit(0);
         break;
@@ -130,6 +136,7 @@ function parseArgs(argv: string[]): Options {
         throw new Error(`unknown option ${flag} (try --help)`);
     }
   }
+  if (opts.from !== undefined && opts.plot === undefined) throw new Error('--from needs --plot FILE (where to draw)');
   return opts;
 }
 
@@ -170,6 +177,67 @@ interface Sample {
   /** mirrorwatch_cluster_up of the target and of the SASL cluster at the sample. */
   targetUp: number;
   secureUp: number;
+}
+
+interface Counts {
+  topicsChurned: number;
+  mm2Restarts: number;
+  outages: number;
+  passwordEpisodes: number;
+}
+
+/** The judged window: samples of the last half of the run (the first holds start-up, JIT and caches filling) and the slope of heap-after-GC over it. */
+function lastHalfFit(samples: Sample[]): { half: Sample[]; fit: ReturnType<typeof slopeWithInterval> } {
+  const half = samples.filter((x) => x.t >= samples.at(-1)!.t / 2 && Number.isFinite(x.heapAfterGcMb));
+  const fit = slopeWithInterval(
+    half.map((x) => x.t / 60),
+    half.map((x) => x.heapAfterGcMb),
+  );
+  return { half, fit };
+}
+
+const kbPerMin = (mbPerMin: number): string => `${mbPerMin * 1024 >= 0 ? '+' : ''}${(mbPerMin * 1024).toFixed(1)}`;
+
+/** The PNG of a run, from what its --json file holds too (so an earlier run can be redrawn). `topicsChurned` is a string for older files that did not record it. */
+function drawPlot(file: string, durationMs: number, samples: Sample[], events: PlotEvent[], counts: Omit<Counts, 'topicsChurned'> & { topicsChurned: number | string }): void {
+  const { half, fit } = lastHalfFit(samples);
+  const fitLine = Number.isFinite(fit.slope)
+    ? (() => {
+        const mx = half.reduce((a, x) => a + x.t / 60, 0) / half.length;
+        const my = half.reduce((a, x) => a + x.heapAfterGcMb, 0) / half.length;
+        return { from: half[0]!.t / 60, to: half.at(-1)!.t / 60, intercept: my - fit.slope * mx, slope: fit.slope, label: `last half: ${kbPerMin(fit.slope)} KB/min [${kbPerMin(fit.low)}, ${kbPerMin(fit.high)}] (95 %)` };
+      })()
+    : undefined;
+  const pts = (k: keyof Sample): [number, number][] => samples.map((x) => [x.t / 60, x[k]]);
+  plotSoak(
+    file,
+    `mirrorwatch soak, ${(durationMs / 60_000).toFixed(0)} min: ${counts.topicsChurned} topics churned, ${counts.mm2Restarts} MM2 restarts, ${counts.outages} outages, ${counts.passwordEpisodes} wrong-password episodes`,
+    [
+      { title: 'heap used after full GC', unit: 'MB', points: pts('heapAfterGcMb'), ...(fitLine ? { fit: fitLine } : {}) },
+      { title: 'resident set size', unit: 'MB', points: pts('rssMb') },
+      { title: 'heap used (as scraped)', unit: 'MB', points: pts('heapMb') },
+      { title: 'open handles', unit: 'count', points: pts('handles') },
+      { title: 'event-loop delay p99', unit: 'ms', points: pts('loopP99Ms') },
+    ],
+    events,
+    samples.at(-1)!.t / 60,
+  );
+}
+
+/** Redraws the plot of an earlier run's --json file. */
+function redraw(from: string, plot: string): void {
+  const run = JSON.parse(readFileSync(from, 'utf8')) as { options: { durationMs: number; churnMs: number }; samples: Sample[]; events: PlotEvent[]; counts?: Counts };
+  const n = (kind: string): number => run.events.filter((e) => e.kind === kind).length;
+  // Files written before the counts were stored: the events and the last sample hold all but the
+  // number of topics created, which only the schedule estimates.
+  const counts = run.counts ?? {
+    topicsChurned: `~${Math.floor(run.options.durationMs / run.options.churnMs)}`,
+    mm2Restarts: run.samples.at(-1)?.mm2Restarts ?? n('mm2-restart'),
+    outages: n('outage'),
+    passwordEpisodes: n('wrong-password'),
+  };
+  drawPlot(plot, run.options.durationMs, run.samples, run.events, counts);
+  process.stdout.write(`plot: ${plot}\n`);
 }
 
 const num = (e: Exposition, name: string, labels: Record<string, string> = {}): number => {
@@ -257,21 +325,8 @@ async function startMirrorwatch(dir: string, east: KafkaCluster, west: KafkaClus
 }
 
 /** Changes the SCRAM-SHA-512 password of SECURE_USER on the broker (Kafka's ConfigCommand). */
-async function setScramPassword(cluster: KafkaCluster, version: string | undefined, password: string): Promise<void> {
-  const install = await ensureKafka(version);
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  // The tool moved from kafka.admin (Scala, 3.x) to org.apache.kafka.tools (4.x).
-  const mainClass = Number(install.version.split('.')[0]) >= 4 ? 'org.apache.kafka.tools.ConfigCommand' : 'kafka.admin.ConfigCommand';
-  const args = ['-Xmx256m', '-cp', install.classpath, mainClass, '--bootstrap-server', cluster.bootstrap, '--alter', '--entity-type', 'users', '--entity-name', SECURE_USER, '--add-config', `SCRAM-SHA-512=[password=${password}]`];
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, output: out }));
-  });
-  if (code !== 0) throw new Error(`ConfigCommand exited ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+async function setScramPassword(cluster: KafkaCluster, password: string): Promise<void> {
+  await cluster.runTool('ConfigCommand', ['--bootstrap-server', cluster.bootstrap, '--alter', '--entity-type', 'users', '--entity-name', SECURE_USER, '--add-config', `SCRAM-SHA-512=[password=${password}]`]);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -282,6 +337,10 @@ function sleep(ms: number): Promise<void> {
 
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.from !== undefined) {
+    redraw(opts.from, opts.plot!);
+    return 0;
+  }
   const dir = newRunDir('soak');
   mkdirSync(dir, { recursive: true });
   const say = (s: string): void => void process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
@@ -384,9 +443,9 @@ async function main(): Promise<number> {
         say(`SASL cluster: mirrorwatch's password made wrong for ${opts.passwordForMs / 1000} s`);
         events.push({ atMin: atMin(), kind: 'wrong-password' });
         passwordEpisode = (async () => {
-          await setScramPassword(secure, opts.version, `soak-${process.pid}-wrong-${passwordEpisodes}`);
+          await setScramPassword(secure, `soak-${process.pid}-wrong-${passwordEpisodes}`);
           await sleep(opts.passwordForMs);
-          await setScramPassword(secure, opts.version, SECURE_PASSWORD);
+          await setScramPassword(secure, SECURE_PASSWORD);
         })().then(
           () => {
             passwordEpisodes++;
@@ -490,43 +549,19 @@ async function main(): Promise<number> {
 
     // The decision: heap after a full GC over the last half of the run (the first half holds
     // start-up, JIT and caches filling). A leak is a slope whose 95 % interval lies above zero.
-    const half = samples.filter((x) => x.t >= samples.at(-1)!.t / 2 && Number.isFinite(x.heapAfterGcMb));
-    const fit = slopeWithInterval(
-      half.map((x) => x.t / 60),
-      half.map((x) => x.heapAfterGcMb),
-    );
+    const { half, fit } = lastHalfFit(samples);
     const spanMin = half.length > 1 ? (half.at(-1)!.t - half[0]!.t) / 60 : 0;
     const judged = half.length >= 20 && spanMin >= 10;
-    const kb = (mbPerMin: number): string => `${mbPerMin * 1024 >= 0 ? '+' : ''}${(mbPerMin * 1024).toFixed(1)}`;
     const heapVerdict = !Number.isFinite(fit.slope)
       ? 'no estimate (too few samples)'
-      : `${kb(fit.slope)} KB/min, 95 % interval [${kb(fit.low)}, ${kb(fit.high)}] KB/min over ${half.length} samples (${spanMin.toFixed(1)} min, effective n ${fit.nEffective.toFixed(0)}, lag-1 autocorrelation ${fit.r1.toFixed(2)})`;
+      : `${kbPerMin(fit.slope)} KB/min, 95 % interval [${kbPerMin(fit.low)}, ${kbPerMin(fit.high)}] KB/min over ${half.length} samples (${spanMin.toFixed(1)} min, effective n ${fit.nEffective.toFixed(0)}, lag-1 autocorrelation ${fit.r1.toFixed(2)})`;
     say(`heap after GC, last half: ${heapVerdict}`);
     if (!judged) say('heap slope not judged: the last half must hold 20 samples over 10 minutes or more');
     else if (fit.low > 0) problems.push(`heap after GC grows: ${heapVerdict}`);
     else say('heap after GC: no growth distinguishable from zero (a plateau)');
     plotFile = opts.plot ?? join(dir, 'soak.png');
-    const fitLine = Number.isFinite(fit.slope)
-      ? (() => {
-          const mx = half.reduce((a, x) => a + x.t / 60, 0) / half.length;
-          const my = half.reduce((a, x) => a + x.heapAfterGcMb, 0) / half.length;
-          return { from: half[0]!.t / 60, to: half.at(-1)!.t / 60, intercept: my - fit.slope * mx, slope: fit.slope, label: `last half: ${kb(fit.slope)} KB/min [${kb(fit.low)}, ${kb(fit.high)}] (95 %)` };
-        })()
-      : undefined;
-    const pts = (k: keyof Sample): [number, number][] => samples.map((x) => [x.t / 60, x[k]]);
-    plotSoak(
-      plotFile,
-      `mirrorwatch soak, ${(opts.durationMs / 60_000).toFixed(0)} min: ${churnSeq} topics churned, ${mm2Restarts} MM2 restarts, ${outages} outages, ${passwordEpisodes} wrong-password episodes`,
-      [
-        { title: 'heap used after full GC', unit: 'MB', points: pts('heapAfterGcMb'), ...(fitLine ? { fit: fitLine } : {}) },
-        { title: 'resident set size', unit: 'MB', points: pts('rssMb') },
-        { title: 'heap used (as scraped)', unit: 'MB', points: pts('heapMb') },
-        { title: 'open handles', unit: 'count', points: pts('handles') },
-        { title: 'event-loop delay p99', unit: 'ms', points: pts('loopP99Ms') },
-      ],
-      events,
-      samples.at(-1)!.t / 60,
-    );
+    const counts: Counts = { topicsChurned: churnSeq, mm2Restarts, outages, passwordEpisodes };
+    drawPlot(plotFile, opts.durationMs, samples, events, counts);
     say(`plot: ${plotFile}`);
     Object.assign(report, { heapAfterGcLastHalf: { ...fit, judged, spanMin } });
     // Handles are counted exactly, unlike heap: a leak of sockets or timers shows as growth that
@@ -562,7 +597,7 @@ async function main(): Promise<number> {
     }
     if (down.length > 0) problems.push(`cluster(s) still down for mirrorwatch after the last outage/episode: ${down.join(', ')}`);
 
-    if (opts.json) writeFileSync(opts.json, JSON.stringify({ options: opts, samples, events, summary: report, problems }, null, 2) + '\n');
+    if (opts.json) writeFileSync(opts.json, JSON.stringify({ options: opts, samples, events, counts, summary: report, problems }, null, 2) + '\n');
   } catch (err) {
     problems.push(`soak aborted: ${(err as Error).stack ?? String(err)}`);
     process.stderr.write(`${logHint()}\n`);

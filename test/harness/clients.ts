@@ -2,6 +2,7 @@
 // The harness is test code; only src/ is restricted to talking to Kafka through src/kafka/.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import './kafkajsQuiet.js';
 import type { Admin, Producer } from 'kafkajs';
 
 /** Anything with a bootstrap address: a harness KafkaCluster, or a cluster started elsewhere. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import './kafkajsQuiet.js';
 import { closeClients } from './clients.js';
 import type { ClusterRef } from './clients.js';
 import { ensureKafka } from './install.js';
@@ -64,6 +65,25 @@ export interface KafkaCluster extends ClusterRef {
   start(): Promise<void>;
   /** Resident memory of the JVM in bytes. */
   rssBytes(): number | undefined;
+  /**
+   * Runs one of Kafka's command-line tools of this cluster's version (the broker's classpath and
+   * logging), e.g. `runTool('ConfigCommand', ['--bootstrap-server', c.bootstrap, ...])`; `tool` is
+   * a name of KAFKA_TOOLS or a main class. Resolves with its output; rejects when it exits non-zero.
+   */
+  runTool(tool: string, args: string[], opts?: { input?: string }): Promise<string>;
+}
+
+/** Main classes of the Kafka tools the tests and scripts run: 4.x moved them out of the Scala packages. */
+export const KAFKA_TOOLS: Record<string, { v3: string; v4: string }> = {
+  ConfigCommand: { v3: 'kafka.admin.ConfigCommand', v4: 'org.apache.kafka.tools.ConfigCommand' },
+  ConsoleProducer: { v3: 'kafka.tools.ConsoleProducer', v4: 'org.apache.kafka.tools.ConsoleProducer' },
+};
+
+export function toolMainClass(tool: string, version: string): string {
+  if (tool.includes('.')) return tool;
+  const known = KAFKA_TOOLS[tool];
+  if (!known) throw new Error(`unknown Kafka tool ${tool}: use a main class or one of ${Object.keys(KAFKA_TOOLS).join(', ')}`);
+  return Number(version.split('.')[0]) >= 4 ? known.v4 : known.v3;
 }
 
 const MAX_BIND_ATTEMPTS = 3;
@@ -215,6 +235,14 @@ function makeCluster(opts: StartClusterOptions, version: string, jvm: JvmProcess
       }
     },
     rssBytes: () => jvm.rssBytes(),
+    async runTool(tool, args, o) {
+      const mainClass = toolMainClass(tool, version);
+      const name = mainClass.split('.').at(-1)!;
+      const { code, output } = await jvm.runTool(name, mainClass, args, o?.input);
+      // The arguments stay out of the message: they may hold a password (ConfigCommand --add-config).
+      if (code !== 0) throw new Error(`${name} on ${opts.alias} exited ${code}: ${output.trim().split('\n').slice(-5).join(' | ')}`);
+      return output;
+    },
   };
   return cluster;
 }

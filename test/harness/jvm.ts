@@ -90,12 +90,15 @@ export class JvmProcess {
     return this.exitPromise;
   }
 
-  /** Runs a separate short-lived java command (same classpath and logging) to completion. */
-  async runTool(name: string, mainClass: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  /** Runs a separate short-lived java command (same classpath and logging) to completion; `input` is its stdin. */
+  async runTool(name: string, mainClass: string, args: string[], input?: string): Promise<{ code: number | null; output: string }> {
     const logArgs = writeLogConfig({ ...this.spec, name: `${this.spec.name}-${name}` });
     const javaArgs = [...baseJvmArgs(256), ...logArgs, '-cp', this.spec.classpath, mainClass, ...args];
     return new Promise((resolve, reject) => {
-      const child = spawn(javaBinary(), javaArgs, { cwd: this.spec.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(javaBinary(), javaArgs, { cwd: this.spec.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+      // A tool that exits without reading its input must not turn into an unhandled EPIPE.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input ?? '');
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,6 +1,7 @@
 // The harness itself, against real Kafka and MM2 ($KAFKA_VERSION): what every other integration
 // test relies on, including the MM2 behaviour docs/design.md describe.
 import { readFileSync } from 'node:fs';
+import { ConfigResourceTypes } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   commitGroupOffsets,
@@ -230,5 +231,22 @@ describe('real Kafka and MM2 harness', () => {
     // MM2 carries on once the target is back.
     await produce(east, 'orders', { partition: 1, count: 1, keyPrefix: 'after-restart' });
     await waitForEndOffsets(west, 'us-east.orders', { 1: PRODUCED[1] + 1 }, { timeoutMs: 60_000 });
+  });
+
+  it("runs Kafka's command-line tools of the cluster's version, with stdin, and rejects on a failed run", async () => {
+    await createTopic(east, 'tool-config', 1);
+    await east.runTool('ConfigCommand', ['--bootstrap-server', east.bootstrap, '--alter', '--entity-type', 'topics', '--entity-name', 'tool-config', '--add-config', 'retention.ms=123456789']);
+    const admin = kafkaClient(east).admin();
+    await admin.connect();
+    try {
+      const { resources } = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'tool-config', configNames: ['retention.ms'] }], includeSynonyms: false });
+      expect(resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe('123456789');
+    } finally {
+      await admin.disconnect();
+    }
+    await east.runTool('ConsoleProducer', ['--bootstrap-server', east.bootstrap, '--topic', 'tool-config'], { input: 'one\ntwo\nthree\n' });
+    expect((await endOffsets(east, 'tool-config'))[0]?.end).toBe(3);
+    await expect(east.runTool('ConfigCommand', ['--bootstrap-server', east.bootstrap, '--alter', '--entity-type', 'topics', '--entity-name', 'no-such-topic', '--add-config', 'retention.ms=1'])).rejects.toThrow(/ConfigCommand on us-east exited [1-9]/);
+    await expect(east.runTool('NoSuchTool', [])).rejects.toThrow(/unknown Kafka tool NoSuchTool/);
   });
 });

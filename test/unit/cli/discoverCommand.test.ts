@@ -13,6 +13,7 @@ import { encodeHeartbeat, encodeOffsetSync } from '../../../src/core/codecs/inde
 import type { ClusterObservation } from '../../../src/core/discovery.js';
 import type { FetchRequest, FetchResult, KafkaPort, RawRecord } from '../../../src/kafka/port.js';
 import { NOW, mm2Layout, type LayoutOptions } from '../helpers/mm2Layout.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 interface MemCluster {
   topics: Map<string, RawRecord[][]>;
@@ -48,12 +49,11 @@ const PER_FETCH = 7;
 
 function memPort(alias: string, c: MemCluster): KafkaPort {
   const unreachable = (): Error => new Error(`cluster ${alias}: could not connect to any broker (ECONNREFUSED)`);
-  return {
+  return fakePort({
     alias,
     connect: async () => {
       if (c.unreachable) throw unreachable();
     },
-    close: async () => {},
     listTopics: async () => [...c.topics.entries()].map(([name, parts]) => ({ name, partitions: parts.map((_, i) => i) })),
     fetchOffsets: async (tps) => tps.map((tp) => ({ ...tp, start: 0, end: c.topics.get(tp.topic)?.[tp.partition]?.length ?? 0 })),
     fetch: async (reqs: FetchRequest[]): Promise<FetchResult[]> => {
@@ -65,9 +65,7 @@ function memPort(alias: string, c: MemCluster): KafkaPort {
         return { topic: r.topic, partition: r.partition, records, nextOffset: r.offset + records.length, highWatermark: log.length, error: null, errorKind: null };
       });
     },
-    fetchCommittedOffsets: async () => [],
-    fetchOffsetsForTimes: async () => [],
-  };
+  });
 }
 
 interface Run {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runLint, type LintCommandOptions } from '../../../src/cli/lintCommand.js';
-import type { KafkaPort } from '../../../src/kafka/port.js';
 import { fakeIo } from './helpers.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mw-lint-'));
 function file(name: string, lines: string[]): string {
@@ -57,7 +57,7 @@ describe('mirrorwatch lint', () => {
     const io = fakeIo([]);
     const closed: string[] = [];
     io.portFactory = (cluster) =>
-      ({
+      fakePort({
         alias: cluster.alias,
         async listTopics() {
           if (cluster.alias === 'b') throw new Error('connect ECONNREFUSED 127.0.0.1:2');
@@ -66,7 +66,7 @@ describe('mirrorwatch lint', () => {
         async close() {
           closed.push(cluster.alias);
         },
-      }) as unknown as KafkaPort;
+      });
     expect(await runLint(f, { checkTopics: true }, io)).toBe(0);
     expect(io.out()).toContain('a->b.topics: "paymnets" matches no topic on a (2 topics listed)');
     expect(io.out()).toContain('--check-topics: cannot list the topics of b (connect ECONNREFUSED 127.0.0.1:2)');

@@ -7,6 +7,7 @@ import type { KafkaPort } from '../../../src/kafka/port.js';
 import type { Telemetry } from '../../../src/core/telemetry.js';
 import { createLogger } from '../../../src/log.js';
 import { Writable } from 'node:stream';
+import { fakePort } from '../helpers/fakePort.js';
 
 const silent = createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() }));
 const telemetry: Telemetry = { kafkaRequest: () => {}, pollError: () => {}, decodeError: () => {} };
@@ -37,16 +38,14 @@ function slowPort(ms: (step: string) => number) {
       c.end = Date.now() - t0;
     }
   };
-  const port: KafkaPort = {
+  const port = fakePort({
     alias: 'slow',
     connect: () => step('connect', undefined),
-    close: async () => {},
     listTopics: () => step('listTopics', [{ name: 't', partitions: [0] }]),
     fetchOffsets: () => step('fetchOffsets', [{ topic: 't', partition: 0, start: 0, end: 5 }]),
     fetch: () => step('fetch', []),
     fetchCommittedOffsets: () => step('fetchCommittedOffsets', []),
-    fetchOffsetsForTimes: async () => [],
-  };
+  });
   return { port, calls, t0, maxInFlight: () => maxInFlight };
 }
 

@@ -40,12 +40,25 @@ afterEach(() => {
 });
 
 describe('quietIdleRequestQueues', () => {
-  it('kafkajs as shipped arms a timer with nothing pending (the behaviour being corrected)', () => {
+  it('kafkajs as shipped arms a timer with nothing pending, due before now (the behaviour being corrected)', () => {
     const [q] = queues(newPool());
     made.push(q!);
     expect(q!.pending).toHaveLength(0);
-    q!.scheduleCheckPendingRequests();
+    // Caught rather than armed: Node 26 would print a TimeoutNegativeWarning for the test process.
+    const delays: (number | undefined)[] = [];
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((_fn: () => void, ms?: number) => {
+      delays.push(ms);
+      return { ref: () => undefined, unref: () => undefined } as unknown as NodeJS.Timeout;
+    }) as unknown as typeof setTimeout);
+    try {
+      q!.scheduleCheckPendingRequests();
+    } finally {
+      spy.mockRestore();
+    }
     expect(q!.throttleCheckTimeoutId).not.toBeNull();
+    // throttledUntil (-1, no throttle) minus now: Node runs it after 1 ms, and it re-arms itself.
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeLessThan(-1_000_000_000);
   });
 
   it('arms no timer while nothing waits, on every connection of the pool', () => {

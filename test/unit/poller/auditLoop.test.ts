@@ -11,6 +11,7 @@ import type { PartitionOffsets, TopicPartition } from '../../../src/core/types.j
 import { noopTelemetry } from '../../../src/core/telemetry.js';
 import { createLogger } from '../../../src/log.js';
 import { makeSnapshot, T0 } from '../helpers/snapshot.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 type Log = { ts: number; key: string }[];
 
@@ -30,11 +31,8 @@ class MemoryCluster {
     const guard = () => {
       if (this.failing) throw new Error(`cluster ${alias} does not answer`);
     };
-    return {
+    return fakePort({
       alias,
-      connect: async () => {},
-      close: async () => {},
-      listTopics: async () => [],
       fetchOffsets: async (tps: TopicPartition[]): Promise<PartitionOffsets[]> => {
         guard();
         return tps.map((tp) => ({ ...tp, start: 0, end: this.log(tp.topic, tp.partition).length }));
@@ -55,8 +53,7 @@ class MemoryCluster {
           return { topic: r.topic, partition: r.partition, records, nextOffset: l.length, highWatermark: l.length, error: null, errorKind: null };
         });
       },
-      fetchCommittedOffsets: async () => [],
-    };
+    });
   }
 }
 

@@ -8,11 +8,11 @@ import type { BucketVerdict } from '../../../src/core/countAudit.js';
 import { emptyTotals } from '../../../src/core/countAudit.js';
 import { noopTelemetry } from '../../../src/core/telemetry.js';
 import type { ClusterConfig, MirrorwatchConfig } from '../../../src/core/types.js';
-import type { KafkaPort } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { createAuditMetrics } from '../../../src/metrics/auditMetrics.js';
 import { AuditLoop } from '../../../src/poller/auditLoop.js';
 import type { BucketResult } from '../../../src/poller/countAuditor.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const LIVE = 4;
 const judged = (records: number): BucketVerdict => ({ kind: 'judged', sourceRecords: records, targetRecords: records, missing: 0, duplicated: 0 }) as BucketVerdict;
@@ -62,7 +62,7 @@ describe('count audit under topic churn', () => {
     const loop = new AuditLoop({
       config,
       audit: { enabled: true, bucketMs: 1000, settleMs: 2000, judgeAfterMs: 5000, countMaxOffsets: 1000 },
-      portFactory: (c) => ({ alias: c.alias, close: async () => {} }) as unknown as KafkaPort,
+      portFactory: (c) => fakePort({ alias: c.alias }),
       logger: createLogger('silent'),
       telemetry: noopTelemetry,
       getSnapshot: () => null,

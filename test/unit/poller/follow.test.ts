@@ -7,9 +7,10 @@ import { Writable } from 'node:stream';
 import { encodeHeartbeat } from '../../../src/core/codecs/index.js';
 import { DEFAULT_TOPICS_EXCLUDE } from '../../../src/core/topicFilter.js';
 import type { FlowStatus, MirrorwatchConfig, TopicPartition } from '../../../src/core/types.js';
-import type { FetchCallOptions, FetchRequest, FetchResult, KafkaPort, KafkaPortFactory, RawRecord } from '../../../src/kafka/port.js';
+import type { FetchCallOptions, FetchRequest, FetchResult, KafkaPortFactory, RawRecord } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { Monitor } from '../../../src/poller/monitor.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const HB = 'us-east.heartbeats';
 
@@ -53,14 +54,10 @@ function clusters() {
       if (state.refused) return { topic: r.topic, partition: r.partition, records: [], nextOffset: r.offset, highWatermark: -1, error: 'TOPIC_AUTHORIZATION_FAILED', errorKind: 'kafka' };
       return { topic: r.topic, partition: r.partition, records: hb.slice(r.offset), nextOffset: hb.length, highWatermark: hb.length, error: null, errorKind: null };
     };
-    const port: KafkaPort = {
+    const port = fakePort({
       alias: c.alias,
-      connect: async () => {},
-      close: async () => {},
       listTopics: async () => topics,
-      fetchOffsetsForTimes: async () => [],
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: tp.topic === HB ? hb.length : 10 })),
-      fetchCommittedOffsets: async () => [],
       fetch: async (requests: FetchRequest[], options?: FetchCallOptions) => {
         state.fetches++;
         const wait = options?.maxWaitMs ?? 0;
@@ -73,7 +70,7 @@ function clusters() {
         if (state.unreachable) throw new Error('cluster us-west: Fetch request to broker 1 failed: ECONNREFUSED');
         return requests.map(answer);
       },
-    };
+    });
     return port;
   };
   return { factory, state, addHeartbeat };

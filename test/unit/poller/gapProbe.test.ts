@@ -3,12 +3,13 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { PartitionOffsets } from '../../../src/core/types.js';
-import type { FetchRequest, FetchResult, KafkaPort } from '../../../src/kafka/port.js';
+import type { FetchRequest, FetchResult } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { tpKey } from '../../../src/poller/evidence.js';
 import { GapProbe, MAX_PARTITIONS_PER_POLL } from '../../../src/poller/gapProbe.js';
 import { makeSnapshot } from '../helpers/snapshot.js';
 import type { PartitionInput } from '../helpers/snapshot.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const silent = createLogger('fatal', new Writable({ write: (_c, _e, done) => done() }));
 
@@ -20,7 +21,7 @@ function recorder() {
 /** A port whose fetch answers from a per-partition script: offsets of data records, and the log end. */
 function scriptedPort(logs: Record<string, { records: number[]; end: number; error?: string }>) {
   const calls: FetchRequest[][] = [];
-  const port = {
+  const port = fakePort({
     alias: 'us-east',
     fetch: (reqs: FetchRequest[]) => {
       calls.push(reqs);
@@ -33,7 +34,7 @@ function scriptedPort(logs: Record<string, { records: number[]; end: number; err
         }),
       );
     },
-  } as unknown as KafkaPort;
+  });
   return { port, calls };
 }
 

@@ -6,9 +6,10 @@ import { Writable } from 'node:stream';
 import { encodeHeartbeat } from '../../../src/core/codecs/index.js';
 import { DEFAULT_TOPICS_EXCLUDE } from '../../../src/core/topicFilter.js';
 import type { MirrorwatchConfig, TopicPartition } from '../../../src/core/types.js';
-import type { FetchResult, KafkaPort, KafkaPortFactory, RawRecord } from '../../../src/kafka/port.js';
+import type { FetchResult, KafkaPortFactory, RawRecord } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { Monitor } from '../../../src/poller/monitor.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const HB = 'us-east.heartbeats';
 let nowMs = 1_000_000;
@@ -48,21 +49,17 @@ function cluster() {
   const factory: KafkaPortFactory = (c) => {
     const east = c.alias === 'us-east';
     const topics = east ? [{ name: 'orders', partitions: [0] }] : [{ name: 'us-east.orders', partitions: [0] }, { name: HB, partitions: [0] }];
-    const port: KafkaPort = {
+    const port = fakePort({
       alias: c.alias,
-      connect: async () => {},
-      close: async () => {},
       listTopics: async () => topics,
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: tp.topic === HB ? hb.length : 10 })),
-      fetchCommittedOffsets: async () => [],
-      fetchOffsetsForTimes: async () => [],
       fetch: async (requests) =>
         requests.map((r): FetchResult => {
           if (state.refused) return { topic: r.topic, partition: r.partition, records: [], nextOffset: r.offset, highWatermark: -1, error: 'TOPIC_AUTHORIZATION_FAILED', errorKind: 'kafka' };
           const records = hb.slice(r.offset);
           return { topic: r.topic, partition: r.partition, records, nextOffset: hb.length, highWatermark: hb.length, error: null, errorKind: null };
         }),
-    };
+    });
     return port;
   };
   return { factory, state, addHeartbeat, addGarbage };

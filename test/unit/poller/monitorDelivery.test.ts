@@ -3,9 +3,10 @@ import { Writable } from 'node:stream';
 import { DEFAULT_TOPICS_EXCLUDE } from '../../../src/core/topicFilter.js';
 import { noopTelemetry } from '../../../src/core/telemetry.js';
 import type { MirrorwatchConfig, Snapshot, TopicPartition } from '../../../src/core/types.js';
-import type { KafkaPort, KafkaPortFactory } from '../../../src/kafka/port.js';
+import type { KafkaPortFactory } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { Monitor } from '../../../src/poller/monitor.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const silent = createLogger('fatal', new Writable({ write: (_c, _e, done) => done() }));
 
@@ -41,19 +42,14 @@ const fakePorts = (): { factory: KafkaPortFactory; polls: () => number } => {
   let polls = 0;
   const factory: KafkaPortFactory = (cluster) => {
     const topic = cluster.alias === 'us-east' ? 'orders' : 'us-east.orders';
-    const port: KafkaPort = {
+    const port = fakePort({
       alias: cluster.alias,
-      connect: async () => {},
-      close: async () => {},
       listTopics: async () => {
         if (cluster.alias === 'us-east') polls++;
         return [{ name: topic, partitions: [0, 1] }];
       },
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: cluster.alias === 'us-east' ? 10 * polls : 0 })),
-      fetch: async () => [],
-      fetchCommittedOffsets: async () => [],
-      fetchOffsetsForTimes: async () => [],
-    };
+    });
     return port;
   };
   return { factory, polls: () => polls };

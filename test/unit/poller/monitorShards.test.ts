@@ -8,10 +8,11 @@ import { createReplicationPolicy } from '../../../src/core/replicationPolicy.js'
 import { flowShard, topicShard } from '../../../src/core/shard.js';
 import { DEFAULT_TOPICS_EXCLUDE } from '../../../src/core/topicFilter.js';
 import type { FlowConfig, MirrorwatchConfig, TopicPartition } from '../../../src/core/types.js';
-import type { CommittedOffset, FetchResult, KafkaPort, KafkaPortFactory, RawRecord, TopicInfo } from '../../../src/kafka/port.js';
+import type { CommittedOffset, FetchResult, KafkaPortFactory, RawRecord, TopicInfo } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { renderSnapshotSeries } from '../../../src/metrics/snapshot-series.js';
 import { Monitor } from '../../../src/poller/monitor.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const NOW = 5_000_000;
 const policy = createReplicationPolicy({ kind: 'default', separator: '.' });
@@ -80,12 +81,9 @@ async function run(shard?: { index: number; count: number }): Promise<Run> {
   const committedGroups = new Map<string, string[]>();
   const factory: KafkaPortFactory = (c) => {
     const topics = topicsOf(c.alias);
-    const port: KafkaPort = {
+    const port = fakePort({
       alias: c.alias,
-      connect: async () => {},
-      close: async () => {},
       listTopics: async () => topics,
-      fetchOffsetsForTimes: async () => [],
       fetchOffsets: async (tps: TopicPartition[]) => {
         const seen = requested.get(c.alias) ?? new Set();
         requested.set(c.alias, seen);
@@ -107,7 +105,7 @@ async function run(shard?: { index: number; count: number }): Promise<Run> {
           const all = mm2Records(c.alias, r.topic);
           return { topic: r.topic, partition: r.partition, records: all.slice(r.offset), nextOffset: all.length, highWatermark: all.length, error: null, errorKind: null };
         }),
-    };
+    });
     return port;
   };
   const logger = createLogger('error', new Writable({ write: (_c, _e, done) => done() }));

@@ -9,9 +9,10 @@ import { encodeCheckpoint, encodeOffsetSync } from '../../../src/core/codecs/ind
 import type { Mm2Evidence } from '../../../src/core/mm2Evidence.js';
 import { DEFAULT_TOPICS_EXCLUDE } from '../../../src/core/topicFilter.js';
 import type { MirrorwatchConfig, TopicPartition } from '../../../src/core/types.js';
-import type { FetchResult, KafkaPort, KafkaPortFactory, RawRecord, TopicInfo } from '../../../src/kafka/port.js';
+import type { FetchResult, KafkaPortFactory, RawRecord, TopicInfo } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { Monitor } from '../../../src/poller/monitor.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const SYNCS = 'mm2-offset-syncs.west.internal';
 const CONNECT = 'mm2-offsets.east.internal';
@@ -57,20 +58,16 @@ function churningClusters() {
       ? [...live.map((name) => ({ name, partitions: [0, 1] })), { name: SYNCS, partitions: [0] }]
       : [...live.map((name) => ({ name: `east.${name}`, partitions: [0, 1] })), { name: CONNECT, partitions: [0] }, { name: CHECKPOINTS, partitions: [0] }];
   const factory: KafkaPortFactory = (c) => {
-    const port: KafkaPort = {
+    const port = fakePort({
       alias: c.alias,
-      connect: async () => {},
-      close: async () => {},
       listTopics: async () => topicsOf(c.alias),
       fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: logs[tp.topic]?.length ?? 3 })),
-      fetchCommittedOffsets: async () => [],
-      fetchOffsetsForTimes: async () => [],
       fetch: async (requests) =>
         requests.map((r): FetchResult => {
           const log = logs[r.topic] ?? [];
           return { topic: r.topic, partition: r.partition, records: log.slice(r.offset), nextOffset: log.length, highWatermark: log.length, error: null, errorKind: null };
         }),
-    };
+    });
     return port;
   };
   return { factory, create, list };

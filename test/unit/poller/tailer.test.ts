@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import type { PartitionOffsets } from '../../../src/core/types.js';
-import type { FetchErrorKind, FetchRequest, FetchResult, KafkaPort, RawRecord } from '../../../src/kafka/port.js';
+import type { FetchErrorKind, FetchRequest, FetchResult, RawRecord } from '../../../src/kafka/port.js';
 import { createLogger } from '../../../src/log.js';
 import { tpKey } from '../../../src/poller/evidence.js';
 import { TailProblemReporter } from '../../../src/poller/tailProblems.js';
 import { Tailer, type TailSpec } from '../../../src/poller/tailer.js';
+import { fakePort } from '../helpers/fakePort.js';
 
 const rec = (offset: number): RawRecord => ({ offset, timestamp: 1000 + offset, key: Buffer.from(`k${offset}`), value: Buffer.from(`v${offset}`) });
 
@@ -14,16 +15,10 @@ const rec = (offset: number): RawRecord => ({ offset, timestamp: 1000 + offset, 
  * be decoded while `broken` says so: the fetch returns the records before it, nextOffset at it,
  * and the error, like the real port.
  */
-function fakePort(opts: { badAt: number; kind: FetchErrorKind; message: string }) {
+function batchedPort(opts: { badAt: number; kind: FetchErrorKind; message: string }) {
   const state = { broken: true, requests: [] as FetchRequest[][] };
-  const port: KafkaPort = {
+  const port = fakePort({
     alias: 'us-west',
-    connect: async () => {},
-    close: async () => {},
-    listTopics: async () => [],
-    fetchOffsets: async () => [],
-    fetchCommittedOffsets: async () => [],
-    fetchOffsetsForTimes: async () => [],
     fetch: async (requests) => {
       state.requests.push(requests);
       return requests.map((r): FetchResult => {
@@ -40,7 +35,7 @@ function fakePort(opts: { badAt: number; kind: FetchErrorKind; message: string }
         return { topic: r.topic, partition: r.partition, records, nextOffset: next, highWatermark: 6, error: null, errorKind: null };
       });
     },
-  };
+  });
   return { port, state };
 }
 
@@ -50,7 +45,7 @@ const options = { deadlineMs: Number.MAX_SAFE_INTEGER, maxRounds: 10 };
 
 describe('Tailer', () => {
   it('keeps the records read before an undecodable batch, reports why it is stuck, and retries that batch', async () => {
-    const { port, state } = fakePort({ badAt: 2, kind: 'codec', message: 'snappy compression is not supported' });
+    const { port, state } = batchedPort({ badAt: 2, kind: 'codec', message: 'snappy compression is not supported' });
     const tailer = new Tailer();
     const first = await tailer.tail(port, [spec], offsets(), options);
     const p = first.topics[0]!.partitions[0]!;
@@ -75,22 +70,22 @@ describe('Tailer', () => {
   });
 
   it('reports a Kafka error such as TOPIC_AUTHORIZATION_FAILED with no records', async () => {
-    const { port } = fakePort({ badAt: 0, kind: 'kafka', message: 'TOPIC_AUTHORIZATION_FAILED' });
+    const { port } = batchedPort({ badAt: 0, kind: 'kafka', message: 'TOPIC_AUTHORIZATION_FAILED' });
     const result = await new Tailer().tail(port, [spec], offsets(), options);
     expect(result.topics[0]!.partitions[0]).toMatchObject({ records: [], position: 0, problem: { kind: 'kafka', message: 'TOPIC_AUTHORIZATION_FAILED' } });
   });
 
   it('moves an out-of-range position to the log start, reads on, and still reports the move', async () => {
     let calls = 0;
-    const port: KafkaPort = {
-      ...fakePort({ badAt: -1, kind: 'corrupt', message: '' }).port,
+    const port = fakePort({
+      alias: 'us-west',
       fetch: async (requests) =>
         requests.map((r) => {
           calls++;
           if (r.offset < 4) return { topic: r.topic, partition: r.partition, records: [], nextOffset: r.offset, highWatermark: -1, error: 'OFFSET_OUT_OF_RANGE', errorKind: 'out-of-range' as const };
           return { topic: r.topic, partition: r.partition, records: [rec(4), rec(5)], nextOffset: 6, highWatermark: 6, error: null, errorKind: null };
         }),
-    };
+    });
     const tailer = new Tailer();
     // Retention moved the log start to 4 between the offsets read (start 0) and the fetch.
     const moved = await tailer.tail(port, [spec], offsets(0, 6), options);
@@ -105,7 +100,7 @@ describe('Tailer', () => {
   });
 
   it('flags a topic whose end went below the position (recreated) as reset', async () => {
-    const { port, state } = fakePort({ badAt: -1, kind: 'corrupt', message: '' });
+    const { port, state } = batchedPort({ badAt: -1, kind: 'corrupt', message: '' });
     state.broken = false;
     const tailer = new Tailer();
     await tailer.tail(port, [spec], offsets(), options);
@@ -127,7 +122,7 @@ describe('TailProblemReporter', () => {
       decodeError: () => {},
       tailError: (c, t, k) => counted.push(`${c}/${t}/${k}`),
     });
-    const { port, state } = fakePort({ badAt: 0, kind: 'kafka', message: 'TOPIC_AUTHORIZATION_FAILED' });
+    const { port, state } = batchedPort({ badAt: 0, kind: 'kafka', message: 'TOPIC_AUTHORIZATION_FAILED' });
     const tailer = new Tailer();
     const stuck1 = reporter.report(await tailer.tail(port, [spec], offsets(), options), 1000);
     const stuck2 = reporter.report(await tailer.tail(port, [spec], offsets(), options), 3000);
