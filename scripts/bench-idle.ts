@@ -3,11 +3,13 @@
 // dist/) as a child process at its default poll interval. CPU is read from /proc/<pid>/stat over a
 // window after a warm-up, so the figure is the daemon's own (user + system, all threads).
 //
-//   npm run bench:idle [-- --seconds 60 --warmup 15 --interval 10s --follow both]
+//   npm run bench:idle [-- --seconds 60 --warmup 200 --interval 10s --follow both --node-flags '...']
 //
 // A benchmark, not a test: it prints CPU-seconds per minute and the Kafka requests per second per
 // cluster (from mirrorwatch_kafka_requests_total, scraped once before and once after the window),
-// with following of MM2's topics between polls on and off (poll.follow), and exits 0.
+// with following of MM2's topics between polls on and off (poll.follow), and exits 0. The warm-up
+// lets the count audit (on by default, first bucket settled after about three minutes) take part,
+// and the CPU is split by thread (JavaScript, V8's helpers: garbage collection) and user/kernel.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +28,7 @@ const positive = (value: string): number => {
 const program = new Command('bench:idle')
   .description("mirrorwatch's CPU while idle (no scrapes) on a 3-partition flow with MM2 and a trickle")
   .option('--seconds <n>', 'measured window', positive, 60)
-  .option('--warmup <n>', 'seconds after start-up before measuring', positive, 15)
+  .option('--warmup <n>', 'seconds after start-up before measuring (the count audit reads its first bucket after ~3 min)', positive, 200)
   .option('--interval <duration>', 'mirrorwatch poll.interval', '10s')
   .option('--follow <mode>', 'poll.follow: on, off or both (one run each, same clusters)', 'both')
   .option('--node-flags <flags>', 'extra flags for the daemon\'s node (space-separated), e.g. "--single-threaded-gc"', '')
