@@ -27,16 +27,18 @@ export interface FetchOptions {
   readCommitted: boolean;
   /** How long the broker may wait for new records (0: answer at once). */
   maxWaitMs?: number;
+  /** Bytes the broker waits for within maxWaitMs before answering (default 1). */
+  minBytes?: number;
 }
 
-function requestFor(reqs: readonly FetchRequest[], readCommitted: boolean, maxWaitMs: number): object {
+function requestFor(reqs: readonly FetchRequest[], readCommitted: boolean, maxWaitMs: number, minBytes: number): object {
   const partitionBytes = (r: FetchRequest) => Math.max(1, Math.floor(r.maxBytes ?? DEFAULT_PARTITION_MAX_BYTES));
   const total = reqs.reduce((sum, r) => sum + partitionBytes(r), 0);
   return {
     replicaId: -1,
     isolationLevel: readCommitted ? isolationLevel.READ_COMMITTED : isolationLevel.READ_UNCOMMITTED,
     maxWaitTime: Math.max(0, Math.floor(maxWaitMs)),
-    minBytes: 1,
+    minBytes: Math.max(1, Math.floor(minBytes)),
     maxBytes: Math.min(total, MAX_RESPONSE_BYTES),
     topics: nestByTopic(reqs).map(({ topic, partitions }) => ({
       topic,
@@ -92,7 +94,7 @@ async function fetchRound(
     [...byLeader].map(async ([leader, group]) => {
       let response: FetchResponse;
       try {
-        const sent = await ctx.conns.send<FetchResponse>(ctx.conns.node(leader), 'Fetch', requestFor(group, options.readCommitted, options.maxWaitMs ?? 0), (raw, version) =>
+        const sent = await ctx.conns.send<FetchResponse>(ctx.conns.node(leader), 'Fetch', requestFor(group, options.readCommitted, options.maxWaitMs ?? 0, options.minBytes ?? 1), (raw, version) =>
           decodeFetchResponse(raw, version),
         );
         response = sent.data;

@@ -118,7 +118,7 @@ export class KafkajsPort implements KafkaPort {
   }
 
   fetch(requests: FetchRequest[], options?: FetchCallOptions): Promise<FetchResult[]> {
-    return fetchRecords(this.ctx, requests, { readCommitted: this.readCommitted, maxWaitMs: options?.maxWaitMs ?? 0 });
+    return fetchRecords(this.ctx, requests, { readCommitted: this.readCommitted, maxWaitMs: options?.maxWaitMs ?? 0, minBytes: options?.minBytes ?? 1 });
   }
 
   fetchCommittedOffsets(groups: string[]): Promise<CommittedOffset[]> {

@@ -37,6 +37,11 @@ export type FetchErrorKind = 'codec' | 'corrupt' | 'out-of-range' | 'kafka' | 'u
 export interface FetchCallOptions {
   /** How long each broker may wait for new records before answering (default 0: answer at once). */
   maxWaitMs?: number;
+  /**
+   * Bytes a broker waits for before answering within `maxWaitMs` (default 1: as soon as anything
+   * is there). Larger, the broker holds the answer for the whole wait unless that much arrives.
+   */
+  minBytes?: number;
 }
 
 export interface FetchResult extends TopicPartition {

@@ -6,9 +6,12 @@
 //   build info, the series count and prom-client's default process metrics;
 // - the snapshot-derived series (mm2_*, mirrorwatch_cluster_up, poll duration/success), rendered
 //   once per publish() straight from the snapshot into encoded text. prom-client's Gauge.set per
-//   label set plus registry.metrics() cost ~0.3 s for 100,000 series; the direct rendering ~0.03 s,
-//   done at publish time so that a scrape only concatenates.
-// A large snapshot is rendered in slices of ~10 ms over the following turns of the event loop
+//   label set plus registry.metrics() cost ~0.3 s for 100,000 series; the direct rendering ~0.03 s.
+// A small snapshot (up to SLICE_ABOVE_PARTITIONS partitions, a few ms of work) is rendered when it
+// is first read (a scrape, the series count): while MM2's topics are followed a snapshot is built
+// every second, and rendering each one that nobody reads was a quarter of an idle daemon's
+// allocations (docs/performance.md). A large snapshot is rendered at publish time, so that a
+// scrape only concatenates, in slices of ~10 ms over the following turns of the event loop
 // (2 x 20,000 partitions: ~40 ms in one piece, up to ~90 ms when garbage collection strikes),
 // so a scrape arriving meanwhile is answered at once, with the previous complete text.
 // Rebuilding from each snapshot is what makes series of vanished topics, partitions, groups, flows
@@ -155,18 +158,22 @@ export function createMetrics(options: MetricsOptions): Metrics {
   let aboveMax = false;
   /** The rendering in progress, if any; a newer publish() abandons it. */
   let job: Generator<void, RenderedSeries, void> | null = null;
+  /** A small snapshot published but not rendered yet: current() renders it when read. */
+  let unread: Snapshot | null = null;
   let waiting: (() => void)[] = [];
 
   function publish(snapshot: Snapshot): void {
     if (snapshot === lastPublished) return;
     lastPublished = snapshot;
-    const started = performance.now();
-    const steps = renderSnapshotSteps(snapshot, granularity);
     if (partitionsOf(snapshot) <= SLICE_ABOVE_PARTITIONS) {
       job = null;
-      finish(snapshot, renderAll(steps), started);
+      unread = snapshot;
+      release();
       return;
     }
+    unread = null;
+    const started = performance.now();
+    const steps = renderSnapshotSteps(snapshot, granularity);
     job = steps;
     const slice = (): void => {
       if (job !== steps) return; // superseded by a newer snapshot
@@ -191,6 +198,21 @@ export function createMetrics(options: MetricsOptions): Metrics {
       setImmediate(slice);
     };
     setImmediate(slice);
+  }
+
+  /** The rendering of the latest snapshot, rendering a small one now if it has not been yet. */
+  function current(): RenderedSeries {
+    const snapshot = unread;
+    if (snapshot) {
+      unread = null;
+      const started = performance.now();
+      try {
+        finish(snapshot, renderAll(renderSnapshotSteps(snapshot, granularity)), started);
+      } catch (err) {
+        log.error({ err, sequence: snapshot.sequence }, 'rendering the metrics of a snapshot failed; serving the previous ones');
+      }
+    }
+    return rendered;
   }
 
   function renderAll(steps: Generator<void, RenderedSeries, void>): RenderedSeries {
@@ -244,7 +266,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   // The snapshot's series come first so that its deflated text can open the gzip stream and
   // OpenMetrics' closing `# EOF` (written with the registry's part) stays last.
   async function render(renderOptions: RenderOptions = {}): Promise<RenderedMetrics> {
-    const series = rendered;
+    const series = current();
     const openMetrics = renderOptions.format === 'openmetrics';
     // The snapshot's counters join the registry's part: both are rewritten for OpenMetrics.
     const registryText = series.counters + (await registry.metrics());
@@ -263,6 +285,6 @@ export function createMetrics(options: MetricsOptions): Metrics {
     publish,
     settled: () => (job === null ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
     render,
-    seriesCount: () => rendered.series,
+    seriesCount: () => current().series,
   };
 }

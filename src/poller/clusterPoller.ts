@@ -70,9 +70,10 @@ export interface ClusterPollerOptions {
   /**
    * Between polls, follow these MM2 topics of the plan (MM2's heartbeats and offset syncs) with
    * long-poll fetches of at most `maxWaitMs` each, so their evidence is fresh to within about that
-   * much. Records go to onTailed, problems into the state's tailStuck, as in a poll.
+   * much. Records go to onTailed, problems into the state's tailStuck, as in a poll. `waitFor`
+   * may give a round over these topics a longer wait than `maxWaitMs`.
    */
-  follow?: { maxWaitMs: number; topics(plan: ClusterPlan): ClusterPlan['tails'] };
+  follow?: { maxWaitMs: number; topics(plan: ClusterPlan): ClusterPlan['tails']; waitFor?(tails: ClusterPlan['tails']): number };
   /** Called after every follow round (records or not): time passed, the snapshot may change. */
   onFollowed?(state: ClusterPollerState): void;
 }
@@ -197,9 +198,10 @@ export class ClusterPoller {
     const follow = this.options.follow!;
     while (this.running && !this.followCancelled) {
       const left = dueMs - this.now();
+      const roundWait = this.followPlan && follow.waitFor ? follow.waitFor(follow.topics(this.followPlan)) : follow.maxWaitMs;
       // A round that would end after the poll is due is not started: polls keep their rhythm.
-      if (left < Math.min(follow.maxWaitMs, 50)) return;
-      const waitMs = Math.min(follow.maxWaitMs, left);
+      if (left < Math.min(roundWait, 50)) return;
+      const waitMs = Math.min(roundWait, left);
       const roundStart = this.now();
       let worked = false;
       try {

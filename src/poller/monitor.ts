@@ -29,6 +29,12 @@ import type { ReplicationMemory } from '../core/replicationState.js';
 
 /** Default wait of one follow fetch at the broker: heartbeat age is then known to within about a second. */
 export const DEFAULT_FOLLOW_MAX_WAIT_MS = 1000;
+/**
+ * A cluster whose followed topics hold no heartbeats (the source of a one-way flow: its offset
+ * syncs) is followed with waits this many times longer: offset syncs matter to a stall only after
+ * tens of seconds (Mm2TopicStalled), and each round is a request and a wake-up of the daemon.
+ */
+export const OFFSET_SYNCS_WAIT_FACTOR = 5;
 
 export interface MonitorOptions {
   config: MirrorwatchConfig;
@@ -119,7 +125,15 @@ export class Monitor {
         ...(followOn
           ? {
               // A long poll may not outlast a request: kafkajs would time it out first.
-              follow: { maxWaitMs: Math.min(followMaxWaitMs, Math.floor(cluster.requestTimeoutMs / 2)), topics: followedTails },
+              follow: {
+                maxWaitMs: Math.min(followMaxWaitMs, Math.floor(cluster.requestTimeoutMs / 2)),
+                topics: followedTails,
+                waitFor: (tails) =>
+                  Math.min(
+                    tails.some((t) => t.feeds.some((f) => f.kind === 'heartbeats')) ? followMaxWaitMs : OFFSET_SYNCS_WAIT_FACTOR * followMaxWaitMs,
+                    Math.floor(cluster.requestTimeoutMs / 2),
+                  ),
+              },
               onFollowed: () => this.onFollowed(),
             }
           : {}),

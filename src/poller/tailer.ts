@@ -54,6 +54,11 @@ export interface TailResult {
 }
 
 const MAX_BYTES_PER_PARTITION = 1024 * 1024;
+// A follow round asks the broker to hold its answer for the whole wait unless this much arrives:
+// with a heartbeat every second, an answer per record plus a timer to space the rounds out cost
+// twice the wake-ups of one answer per wait (docs/performance.md, idle CPU). What arrives meanwhile
+// comes with that answer, at most one wait late.
+const FOLLOW_MIN_BYTES = 256 * 1024;
 
 export class Tailer {
   private readonly positions = new Map<string, number>();
@@ -178,7 +183,7 @@ export class Tailer {
     result.rounds = 1;
     let fetched;
     try {
-      fetched = await port.fetch(requests, { maxWaitMs: options.maxWaitMs });
+      fetched = await port.fetch(requests, { maxWaitMs: options.maxWaitMs, minBytes: FOLLOW_MIN_BYTES });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       for (const out of outs.values()) out.problem = { kind: 'unreachable', message, offset: out.position };

@@ -188,6 +188,34 @@ describe('KafkajsPort on a real broker', () => {
     expect(seen).toEqual([0, 1, 2, 3].flatMap((b) => Array.from({ length: 25 }, (_, i) => `b${b}-${i}`)));
   });
 
+  it('holds a fetch up to maxWaitMs for new records, and for the whole wait while minBytes is not reached', async () => {
+    await createTopic(cluster, 'longpoll', 1);
+    const port = newPort();
+    await port.listTopics();
+    const timed = async (p: Promise<FetchResult[]>) => {
+      const started = Date.now();
+      const [r] = await p;
+      return { ms: Date.now() - started, r: r! };
+    };
+    // Nothing new: the broker holds the answer about the wait (below the request timeout), then answers empty.
+    const empty = await timed(port.fetch([{ topic: 'longpoll', partition: 0, offset: 0 }], { maxWaitMs: 700 }));
+    expect(empty.r).toMatchObject({ records: [], nextOffset: 0, error: null });
+    expect(empty.ms).toBeGreaterThanOrEqual(500);
+    // A record written while the fetch waits comes in its answer.
+    const waiting = timed(port.fetch([{ topic: 'longpoll', partition: 0, offset: 0 }], { maxWaitMs: 1200 }));
+    await produce(cluster, 'longpoll', { partition: 0, count: 1, keyPrefix: 'lp' });
+    const arrived = await waiting;
+    expect(simple(arrived.r)).toEqual([{ offset: 0, key: 'lp-0', value: 'value of lp-0' }]);
+    // The record is there already: minBytes 1 (the default) answers at once, a large minBytes holds
+    // the answer for the wait and then gives the same records.
+    const atOnce = await timed(port.fetch([{ topic: 'longpoll', partition: 0, offset: 0 }], { maxWaitMs: 1000 }));
+    const held = await timed(port.fetch([{ topic: 'longpoll', partition: 0, offset: 0 }], { maxWaitMs: 1000, minBytes: 1024 * 1024 }));
+    expect(simple(held.r)).toEqual(simple(atOnce.r));
+    expect(held.r.nextOffset).toBe(1);
+    expect(held.ms).toBeGreaterThanOrEqual(700);
+    expect(atOnce.ms).toBeLessThan(held.ms);
+  });
+
   it('decodes gzip batches and skips transaction markers and aborted transactions', async () => {
     await createTopic(cluster, 'gz', 1);
     await createTopic(cluster, 'txn', 1);

@@ -129,15 +129,35 @@ describe('createMetrics: publish', () => {
 
     metrics.publish(big(1));
     expect(metrics.seriesCount()).toBeGreaterThan(40);
+    // Each one read, as scrapes would: a small snapshot is rendered when first read.
     metrics.publish(big(2));
+    metrics.seriesCount();
     metrics.publish(big(3));
+    metrics.seriesCount();
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toMatchObject({ maxSeries: 40, series: metrics.seriesCount() });
 
     metrics.publish(small(4));
     expect(metrics.seriesCount()).toBeLessThanOrEqual(40);
     metrics.publish(big(5));
+    metrics.seriesCount();
     expect(warnings()).toHaveLength(2);
+  });
+
+  it('renders a small snapshot when it is read, not when it is published', async () => {
+    const log = captureLogger('debug');
+    const metrics = createMetrics({ version: '1.2.3-test', logger: log.logger, defaultMetrics: false });
+    const renders = () => log.lines().filter((l) => l.msg === 'metrics published').map((l) => l.sequence);
+    for (let seq = 1; seq <= 5; seq++) metrics.publish(makeSnapshot({ flows: [{ ...F, topics: [{ topic: 'orders', partitions: 3 }] }], sequence: seq }));
+    await metrics.settled();
+    expect(renders()).toEqual([]);
+    const body = (await metrics.render()).body.toString();
+    expect(renders()).toEqual([5]);
+    expect(body).toContain('mm2_replication_lag_records{');
+    // A second read of the same snapshot renders nothing again.
+    await metrics.render();
+    expect(metrics.seriesCount()).toBeGreaterThan(0);
+    expect(renders()).toEqual([5]);
   });
 
   it('keeps serving the previous body when render overlaps a publish', async () => {

@@ -43,29 +43,36 @@ function config(follow: boolean): MirrorwatchConfig {
   };
 }
 
-function clusters() {
+const OFFSET_SYNCS = 'mm2-offset-syncs.us-west.internal';
+
+/** `offsetSyncs`: us-east holds MM2's (empty) offset-syncs topic, which following reads too. */
+function clusters(options: { offsetSyncs?: boolean } = {}) {
   const hb: RawRecord[] = [];
-  const state = { refused: false, unreachable: false, fetches: 0, longPolls: 0 };
+  const state = { refused: false, unreachable: false, fetches: 0, longPolls: 0, waits: new Map<string, number[]>() };
   const addHeartbeat = (timestamp = Date.now()) => hb.push({ offset: hb.length, timestamp, ...encodeHeartbeat({ sourceClusterAlias: 'us-east', targetClusterAlias: 'us-west', timestamp }) });
   const factory: KafkaPortFactory = (c) => {
     const east = c.alias === 'us-east';
-    const topics = east ? [{ name: 'orders', partitions: [0] }] : [{ name: 'us-east.orders', partitions: [0] }, { name: HB, partitions: [0] }];
+    const topics = east
+      ? [{ name: 'orders', partitions: [0] }, ...(options.offsetSyncs ? [{ name: OFFSET_SYNCS, partitions: [0] }] : [])]
+      : [{ name: 'us-east.orders', partitions: [0] }, { name: HB, partitions: [0] }];
     const answer = (r: FetchRequest): FetchResult => {
+      if (r.topic === OFFSET_SYNCS) return { topic: r.topic, partition: r.partition, records: [], nextOffset: r.offset, highWatermark: 0, error: null, errorKind: null };
       if (state.refused) return { topic: r.topic, partition: r.partition, records: [], nextOffset: r.offset, highWatermark: -1, error: 'TOPIC_AUTHORIZATION_FAILED', errorKind: 'kafka' };
       return { topic: r.topic, partition: r.partition, records: hb.slice(r.offset), nextOffset: hb.length, highWatermark: hb.length, error: null, errorKind: null };
     };
     const port = fakePort({
       alias: c.alias,
       listTopics: async () => topics,
-      fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: tp.topic === HB ? hb.length : 10 })),
+      fetchOffsets: async (tps: TopicPartition[]) => tps.map((tp) => ({ ...tp, start: 0, end: tp.topic === HB ? hb.length : tp.topic === OFFSET_SYNCS ? 0 : 10 })),
       fetch: async (requests: FetchRequest[], options?: FetchCallOptions) => {
         state.fetches++;
         const wait = options?.maxWaitMs ?? 0;
         if (wait > 0) {
           state.longPolls++;
+          state.waits.set(c.alias, [...(state.waits.get(c.alias) ?? []), wait]);
           // A broker holds a long poll until data arrives or the wait is over.
           const until = Date.now() + wait;
-          while (Date.now() < until && requests.every((r) => r.offset >= hb.length)) await new Promise((res) => setTimeout(res, 5));
+          while (Date.now() < until && requests.every((r) => r.topic !== HB || r.offset >= hb.length)) await new Promise((res) => setTimeout(res, 5));
         }
         if (state.unreachable) throw new Error('cluster us-west: Fetch request to broker 1 failed: ECONNREFUSED');
         return requests.map(answer);
@@ -94,12 +101,12 @@ afterEach(async () => {
   monitor = null;
 });
 
-function setup(follow: boolean) {
+function setup(follow: boolean, options: { offsetSyncs?: boolean } = {}) {
   const logs: string[] = [];
   const logger = createLogger('info', new Writable({ write: (c: Buffer, _e, done) => { logs.push((JSON.parse(c.toString()) as { msg: string }).msg); done(); } }));
   const tail: string[] = [];
   const telemetry = { kafkaRequest: () => {}, pollError: () => {}, decodeError: () => {}, tailError: (c: string, t: string, k: string) => tail.push(`${c}/${t}/${k}`) };
-  const c = clusters();
+  const c = clusters(options);
   c.addHeartbeat();
   const m = new Monitor({ config: config(follow), portFactory: c.factory, logger, telemetry });
   monitor = m;
@@ -127,6 +134,19 @@ describe('following MM2 topics between polls', () => {
     expect(m.latest()!.clusters.map((x) => x.lastSuccessMs)).toEqual(polled);
     c.addHeartbeat();
     await waitUntil('copying again', () => flow()?.replication?.state === 'copying');
+  });
+
+  it('follows a cluster with heartbeats at the follow wait, one with only offset syncs at five times it', async () => {
+    const { c, m, flow } = setup(true, { offsetSyncs: true });
+    m.start();
+    await waitUntil('first snapshot, copying', () => flow()?.replication?.state === 'copying');
+    await waitUntil('two long polls on us-east', () => (c.state.waits.get('us-east')?.length ?? 0) >= 2);
+    const east = c.state.waits.get('us-east')!;
+    const west = c.state.waits.get('us-west')!;
+    // followMaxWaitMs is 50: the heartbeats' cluster uses it, the offset syncs' cluster 250 ms.
+    expect(Math.max(...west)).toBe(50);
+    expect(Math.max(...east)).toBe(250);
+    expect(west.length).toBeGreaterThan(east.length);
   });
 
   it('a refused follow fetch makes the flow blind (counted, logged once), never mm2-silent', async () => {
