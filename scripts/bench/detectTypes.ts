@@ -51,6 +51,8 @@ export interface FaultRun {
   alerts: AlertSeen[];
   /** Alerts that fired where none should: any during a planned restart, any new one after the repair. */
   unexpected: AlertSeen[];
+  /** Count-audit findings that followed the fault (MM2 re-sent records: at-least-once), not false alerts. */
+  findings?: AlertSeen[];
   /** Samples from the fault on, atMs relative to the fault. */
   samples: Sample[];
 }
