@@ -257,5 +257,11 @@ export function observedPortFactory(): { factory: KafkaPortFactory; observer: Po
       });
     },
   };
-  return { factory: (cluster, deps) => wrap(createKafkajsPort(cluster, deps)), observer };
+  // The count audit and discovery open ports of their own (docs/audit.md), whose requests run beside
+  // the polls by design: only the polls' ports are observed.
+  const ownLoop = (deps: Parameters<KafkaPortFactory>[1]): boolean => {
+    const component = (deps.logger.bindings() as { component?: string }).component;
+    return component === 'audit' || component === 'discovery';
+  };
+  return { factory: (cluster, deps) => (ownLoop(deps) ? createKafkajsPort(cluster, deps) : wrap(createKafkajsPort(cluster, deps))), observer };
 }
