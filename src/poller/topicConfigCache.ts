@@ -24,6 +24,8 @@ export function auditConfigOf(t: TopicConfigs): TopicConfigState {
 export class TopicConfigCache {
   private readonly states = new Map<string, TopicConfigState>();
   private fetchedAt = -Infinity;
+  /** Topics asked for since the last refresh, by any of the flows this cluster's cache serves. */
+  private asked = new Set<string>();
 
   constructor(
     private readonly port: Pick<KafkaPort, 'describeTopicConfigs'>,
@@ -31,24 +33,31 @@ export class TopicConfigCache {
     private readonly refreshMs: number = TOPIC_CONFIG_REFRESH_MS,
   ) {}
 
-  /** The state of each topic asked for (topics gone from the list are forgotten). */
+  /**
+   * The state of each topic asked for. One cache serves every flow from or to its cluster, so a
+   * refresh reads every topic asked for since the last one, and forgets the topics nobody asked
+   * for meanwhile (deleted topics, flows that left).
+   */
   async get(topics: readonly string[]): Promise<Map<string, TopicConfigState>> {
     const wanted = [...new Set(topics)];
+    for (const t of wanted) this.asked.add(t);
     const stale = this.now() - this.fetchedAt >= this.refreshMs;
     // A topic refused (no permission) is asked again at the next refresh, not at every cycle.
-    const toRead = stale ? wanted : wanted.filter((t) => !this.states.has(t));
+    const toRead = stale ? [...this.asked] : wanted.filter((t) => !this.states.has(t));
     if (toRead.length > 0) {
       try {
         for (const t of await this.port.describeTopicConfigs(toRead, [...AUDIT_CONFIG_KEYS])) this.states.set(t.topic, auditConfigOf(t));
-        if (stale) this.fetchedAt = this.now();
+        if (stale) {
+          this.fetchedAt = this.now();
+          for (const t of [...this.states.keys()]) if (!this.asked.has(t)) this.states.delete(t);
+          this.asked = new Set();
+        }
       } catch (err) {
         // Known configs stay as they were; the others are unknown until the cluster answers.
         const reason = `DescribeConfigs failed: ${err instanceof Error ? err.message : String(err)}`;
         for (const t of toRead) if (!this.states.get(t)?.config) this.states.set(t, { error: reason });
       }
     }
-    const keep = new Set(wanted);
-    for (const t of [...this.states.keys()]) if (!keep.has(t)) this.states.delete(t);
     return new Map(wanted.map((t) => [t, this.states.get(t) ?? { error: 'not read' }]));
   }
 }
