@@ -141,12 +141,12 @@ export class ClusterPoller {
     await Promise.race([this.port.close().catch(() => {}), delay(graceMs)]);
   }
 
-  /** One poll, now; used by the CLI's one-shot commands and by tests. */
   /** MM2 topics whose records the next poll reads again from the start (a flow that is new or changed at run time). */
   forgetTails(topics: Iterable<string>): void {
     for (const t of topics) this.tailsToReread.add(t);
   }
 
+  /** One poll, now; used by the CLI's one-shot commands and by tests. */
   async pollOnce(): Promise<ClusterPollerState> {
     if (this.following) {
       this.followCancelled = true;
